@@ -1,0 +1,19 @@
+using System.Reflection;
+
+namespace Swarm.Memory.Tests;
+
+/// <summary>Packages meet only through Swarm.Core: none references another Swarm package sideways.</summary>
+public sealed class PackageBoundaryTests
+{
+    [Fact]
+    public void Assembly_ReferencesNoSiblingPackage()
+    {
+        var assembly = Assembly.Load("Swarm.Memory");
+        var siblings = assembly.GetReferencedAssemblies()
+            .Select(a => a.Name!)
+            .Where(n => n.StartsWith("Swarm.", StringComparison.Ordinal) && n != "Swarm.Core")
+            .ToList();
+
+        Assert.Empty(siblings);
+    }
+}
