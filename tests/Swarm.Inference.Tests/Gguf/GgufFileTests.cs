@@ -205,6 +205,23 @@ public sealed class GgufFileTests
     private static Raw OneTensor(uint nDims = 1, ulong dim = 8, uint type = 0, ulong offset = 0) =>
         new Raw(tensors: 1).Str("t").U32(nDims).U64(dim).U32(type).U64(offset);
 
+    [Theory]
+    [InlineData(35, "String length 40 of tensor name extends beyond")]
+    [InlineData(50, "Truncated file: tensor dimension count needs 4 bytes but only 2 remain")]
+    [InlineData(55, "Truncated file: tensor dimension needs 8 bytes but only 3 remain")]
+    [InlineData(62, "Truncated file: tensor type needs 4 bytes but only 2 remain")]
+    [InlineData(68, "Truncated file: tensor data offset needs 8 bytes but only 4 remain")]
+    public void Read_TruncatedTensorInfo_NamesTheField(int keep, string expected)
+    {
+        // Tensor info after the 24-byte header: name (8 + 40), dimension count (4), one dimension (8), type (4), offset (8).
+        var bytes = new Raw(tensors: 1).Str(new string('n', 40)).U32(1).U64(8).U32(0).U64(0).ToArray();
+
+        var ex = Rejects(bytes[..(24 + keep)]);
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.NotNull(ex.Offset);
+    }
+
     [Fact]
     public void Read_TensorDataOutsideFile_NamesTensor()
     {
