@@ -9,6 +9,9 @@ public sealed class ProcessResult
     /// <summary>Gets the exit code; meaningless when <see cref="TimedOut"/> is <see langword="true"/>.</summary>
     public required int ExitCode { get; init; }
 
+    /// <summary>Gets the process id, which is also the id of the session and process group the tool ran in.</summary>
+    public int ProcessId { get; init; }
+
     /// <summary>Gets a value indicating whether the process tree was killed at its timeout.</summary>
     public bool TimedOut { get; init; }
 

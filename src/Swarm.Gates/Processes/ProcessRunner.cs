@@ -179,6 +179,7 @@ public sealed class ProcessRunner : IProcessRunner, IDisposable
         {
             FileName = executable,
             ExitCode = exitCode,
+            ProcessId = sessionId,
             TimedOut = killed,
             StandardOutput = Redactor.Redact(stdout.Text),
             StandardError = Redactor.Redact(stderr.Text),
