@@ -57,10 +57,9 @@ public sealed partial class YamlLintGate : IStagedGate
             }
 
             input = context.Output;
-            files.Add("-");
         }
 
-        var process = await runner.RunAsync(host.Request(context, ["-f", "parsable", .. host.Options.ExtraArguments, "--", .. files], input), cancellationToken).ConfigureAwait(false);
+        var process = await runner.RunAsync(host.Request(context, ["-f", "parsable", .. host.Options.ExtraArguments, .. input is null ? (string[])["--", .. files] : ["-"]], input), cancellationToken).ConfigureAwait(false);
         if (process.TimedOut)
         {
             return host.TimedOut(process);
@@ -74,7 +73,7 @@ public sealed partial class YamlLintGate : IStagedGate
         var diagnostics = Parse(process.StandardOutput);
         if (process.ExitCode == 0)
         {
-            return host.Passed($"yamllint: {files.Count} file(s) clean" + (diagnostics.Count > 0 ? $", {diagnostics.Count} warning(s)" : string.Empty)) is var passed && diagnostics.Count > 0
+            return host.Passed($"yamllint: {Math.Max(files.Count, 1)} file(s) clean" + (diagnostics.Count > 0 ? $", {diagnostics.Count} warning(s)" : string.Empty)) is var passed && diagnostics.Count > 0
                 ? new GateResult { GateName = passed.GateName, Passed = true, Summary = passed.Summary, Diagnostics = diagnostics }
                 : passed;
         }
