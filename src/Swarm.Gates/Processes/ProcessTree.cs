@@ -49,10 +49,10 @@ internal static partial class ProcessTree
     public static List<int> SessionMembers(int sessionId)
     {
         var result = new List<int>();
-        string[] entries;
+        IEnumerable<string> entries;
         try
         {
-            entries = Directory.GetDirectories("/proc");
+            entries = Directory.EnumerateDirectories("/proc");
         }
         catch (IOException)
         {
@@ -61,8 +61,7 @@ internal static partial class ProcessTree
 
         foreach (var dir in entries)
         {
-            var name = Path.GetFileName(dir);
-            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            if (!int.TryParse(dir.AsSpan(6), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
             {
                 continue;
             }
@@ -80,10 +79,14 @@ internal static partial class ProcessTree
     {
         state = '?';
         session = 0;
-        string stat;
+
+        // Read into a stack buffer: the scan runs after every process, over every process of the machine.
+        Span<byte> buffer = stackalloc byte[1024];
+        int length;
         try
         {
-            stat = File.ReadAllText($"/proc/{pid}/stat");
+            using var handle = File.OpenHandle(string.Create(CultureInfo.InvariantCulture, $"/proc/{pid}/stat"));
+            length = RandomAccess.Read(handle, buffer, 0);
         }
         catch (IOException)
         {
@@ -95,20 +98,28 @@ internal static partial class ProcessTree
         }
 
         // pid (comm) state ppid pgrp session ... ; comm may contain spaces and parentheses.
-        var close = stat.LastIndexOf(')');
+        var stat = buffer[..length];
+        var close = stat.LastIndexOf((byte)')');
         if (close < 0 || close + 2 >= stat.Length)
         {
             return false;
         }
 
-        var fields = stat[(close + 2)..].Split(' ');
-        if (fields.Length < 4)
+        var rest = stat[(close + 2)..];
+        state = (char)rest[0];
+        for (var field = 0; field < 3; field++)
         {
-            return false;
+            var space = rest.IndexOf((byte)' ');
+            if (space < 0)
+            {
+                return false;
+            }
+
+            rest = rest[(space + 1)..];
         }
 
-        state = fields[0][0];
-        return int.TryParse(fields[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out session);
+        var end = rest.IndexOf((byte)' ');
+        return System.Buffers.Text.Utf8Parser.TryParse(end < 0 ? rest : rest[..end], out session, out _);
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
