@@ -9,6 +9,7 @@ namespace Swarm.Gates.Benchmarks;
 /// every tool process one after another (guardrail of 1) against as many at once as the hardware guardrail allows.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class GatePipelineBenchmarks
 {
     private const int Scripts = 100;

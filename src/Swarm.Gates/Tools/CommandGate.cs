@@ -72,7 +72,7 @@ public sealed partial class CommandGate : IStagedGate
 
         var diagnostics = ParseErrors(process.CombinedOutput());
         var tail = string.Join('\n', process.CombinedOutput().Split('\n').TakeLast(TailLines));
-        diagnostics.Insert(0, new GateDiagnostic($"{options.Name}: '{string.Join(' ', options.Command)}' exited with code {process.ExitCode}:\n{tail}")
+        diagnostics.Insert(0, new GateDiagnostic($"{options.Name}: '{Path.GetFileName(options.Command[0])}' exited with code {process.ExitCode}:\n{tail}")
         {
             RuleId = "exit-code",
             Severity = GateSeverity.Error,

@@ -69,6 +69,10 @@ internal sealed class GateHost
         {
             result = Infra("a file is missing", ex.Message);
         }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            result = Infra($"the tool could not be started ({ex.NativeErrorCode})", ex.Message);
+        }
 
         result = Finish(result, timeProvider.GetElapsedTime(started));
         var outcome = result.SkippedReason is not null ? "skipped" : result.Passed ? "passed" : "failed";
