@@ -74,13 +74,13 @@ public sealed class ProcessRunnerTests : IDisposable
         // The parent sleeps; a background subshell would write the marker after the timeout.
         var result = await runner.RunAsync(new ProcessRequest("sh", workspace.Path)
         {
-            Arguments = ["-c", "(sleep 1; echo late > marker) & sh -c '(sleep 1; echo late > marker2) &' ; sleep 30"],
+            Arguments = ["-c", "(sleep 2; echo late > marker) & sh -c '(sleep 2; echo late > marker2) &' ; sleep 30"],
             Timeout = TimeSpan.FromMilliseconds(300),
         });
 
         Assert.True(result.TimedOut);
         Assert.Empty(ProcessTree.SessionMembers(result.ProcessId));
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.False(workspace.Exists("marker"), "a grandchild survived the kill and wrote its marker");
         Assert.False(workspace.Exists("marker2"), "a double-forked grandchild survived the kill and wrote its marker");
     }
@@ -91,13 +91,32 @@ public sealed class ProcessRunnerTests : IDisposable
         // The parent exits at once; its double-forked child outlives it and would write the marker later.
         var result = await runner.RunAsync(new ProcessRequest("sh", workspace.Path)
         {
-            Arguments = ["-c", "sh -c '(sleep 1; echo late > marker) &' & exit 0"],
+            Arguments = ["-c", "sh -c '(sleep 2; echo late > marker) &' & exit 0"],
         });
 
         Assert.Equal(0, result.ExitCode);
         Assert.Empty(ProcessTree.SessionMembers(result.ProcessId));
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
         Assert.False(workspace.Exists("marker"), "an orphaned grandchild survived and wrote its marker");
+    }
+
+    [Fact]
+    public async Task RunAsync_ForkBomb_EveryDescendantIsKilled()
+    {
+        // A bounded fork bomb: each process forks two children that fork again (63 processes), then all would
+        // write the marker later; plus a loop that keeps forking while the runner kills.
+        const string script = """
+            spawn() { [ "$1" -gt 0 ] || return 0; (spawn $(($1 - 1)); spawn $(($1 - 1)); sleep 2; touch marker) & }
+            spawn 5
+            while :; do (sleep 2; touch marker-loop) & sleep 0.01; done
+            """;
+
+        var result = await runner.RunAsync(new ProcessRequest("sh", workspace.Path) { Arguments = ["-c", script], Timeout = TimeSpan.FromMilliseconds(500) });
+
+        Assert.True(result.TimedOut);
+        Assert.Empty(ProcessTree.SessionMembers(result.ProcessId));
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.Empty(Directory.EnumerateFiles(workspace.Path, "marker*"));
     }
 
     [Fact]
@@ -281,15 +300,15 @@ public sealed class ProcessRunnerTests : IDisposable
         using var serial = new ProcessRunner(new ProcessRunnerOptions { MaxConcurrentProcesses = 1 });
         using var parallel = new ProcessRunner(new ProcessRunnerOptions { MaxConcurrentProcesses = 2 });
 
-        Assert.True(await WaiterTimesOutAsync(serial, "go1"), "with one slot the waiter must block the process it waits for");
-        Assert.False(await WaiterTimesOutAsync(parallel, "go2"), "with two slots both processes must run at once");
+        Assert.True(await WaiterTimesOutAsync(serial, "go1", TimeSpan.FromSeconds(1)), "with one slot the waiter must block the process it waits for");
+        Assert.False(await WaiterTimesOutAsync(parallel, "go2", TimeSpan.FromSeconds(20)), "with two slots both processes must run at once");
 
-        async Task<bool> WaiterTimesOutAsync(ProcessRunner r, string flag)
+        async Task<bool> WaiterTimesOutAsync(ProcessRunner r, string flag, TimeSpan timeout)
         {
             var waiter = r.RunAsync(new ProcessRequest("sh", workspace.Path)
             {
                 Arguments = ["-c", $"while [ ! -f {flag} ]; do sleep 0.02; done"],
-                Timeout = TimeSpan.FromSeconds(2),
+                Timeout = timeout,
             });
             var toucher = r.RunAsync(new ProcessRequest("touch", workspace.Path) { Arguments = [flag] });
             var results = await Task.WhenAll(waiter, toucher);
