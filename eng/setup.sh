@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Swarm needs on a fresh Debian machine that has the .NET SDK:
-#   - Debian tools the gates run as processes (shellcheck, shfmt, yamllint);
+#   - Debian tools the gates run as processes (shellcheck, shfmt, yamllint, python3-jsonschema);
 #   - llama.cpp's native libraries (tag v0.5.0) from the npm package @node-llama-cpp/linux-x64@3.22.1,
 #     extracted to .native/llama (override with SWARM_LLAMA_NATIVE_DIR).
 # Idempotent: a second run finds everything in place and does nothing. Called by eng/test.sh and eng/sample.sh.
@@ -17,6 +17,9 @@ install_debian_tools() {
   command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
   command -v shfmt >/dev/null 2>&1 || missing+=(shfmt)
   command -v yamllint >/dev/null 2>&1 || missing+=(yamllint)
+  # The schema gate runs the jsonschema validator (draft 2020-12) under python3.
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  python3 -c 'import jsonschema' >/dev/null 2>&1 || missing+=(python3-jsonschema)
   if ((${#missing[@]} == 0)); then
     log "Debian tools present"
     return
