@@ -61,6 +61,25 @@ public sealed class GgmlTensorCodecTests
     }
 
     [Fact]
+    public void QuantizeQ8_0_VectorizedEqualsScalarReference()
+    {
+        var x = RandomValues(32 * 512, 5f, 11);
+        for (var i = 0; i < x.Length; i += 97)
+        {
+            x[i] = MathF.Round(x[i] * 4) / 4; // exact halves and quarters exercise the rounding rule
+        }
+
+        x.AsSpan(64, 32).Clear();
+        var fast = new byte[512 * 34];
+        var reference = new byte[512 * 34];
+
+        GgmlTensorCodec.QuantizeQ8_0(x, fast);
+        GgmlTensorCodec.QuantizeQ8_0Scalar(x, reference);
+
+        Assert.Equal(reference, fast);
+    }
+
+    [Fact]
     public void QuantizeQ8_0_ZeroBlock_IsAllZero()
     {
         var q = new byte[34];
@@ -94,6 +113,25 @@ public sealed class GgmlTensorCodecTests
         {
             Assert.InRange(MathF.Abs(y[i] - x[i]), 0f, (MathF.Abs(x[i]) * MathF.Pow(2, -mantissaBits)) + 1e-6f);
         }
+    }
+
+    [Fact]
+    public void EncodeBF16_VectorAndTailAgreeWithRoundToNearestEven()
+    {
+        float[] x = [.. RandomValues(37, 10f, 5), 1f + MathF.Pow(2, -8), 1f + (3 * MathF.Pow(2, -8)), float.NaN, float.PositiveInfinity, -0f];
+        var bytes = new byte[x.Length * 2];
+
+        GgmlTensorCodec.Encode(GgmlType.BF16, x, bytes);
+
+        for (var i = 0; i < x.Length; i++)
+        {
+            var bits = BitConverter.SingleToUInt32Bits(x[i]);
+            var expected = float.IsNaN(x[i]) ? (ushort)((bits | 0x400000) >> 16) : (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
+            Assert.Equal(expected, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(i * 2)));
+        }
+
+        Assert.Equal((ushort)0x3F80, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(37 * 2))); // tie rounds to even (down)
+        Assert.Equal((ushort)0x3F82, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(38 * 2))); // tie rounds to even (up)
     }
 
     [Fact]

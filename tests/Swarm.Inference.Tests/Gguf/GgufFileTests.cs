@@ -93,6 +93,14 @@ public sealed class GgufFileTests
     }
 
     [Fact]
+    public void Read_BigEndianFile_SaysSo()
+    {
+        var ex = Rejects(new Raw(version: 0x03000000).ToArray());
+
+        Assert.Contains("Big-endian GGUF file (version 3)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_Version2_IsAccepted()
     {
         using var file = GgufFile.Read(new MemoryStream(new Raw(version: 2).ToArray()));
@@ -293,6 +301,23 @@ public sealed class GgufFileTests
     }
 
     [Fact]
+    public void Read_LargeModel_ReadsOnlyTheHeaderUntilATensorIsAsked()
+    {
+        var ms = new CountingStream();
+        Swarm.Inference.Models.SyntheticModelBuilder.Write(Swarm.Inference.Models.SyntheticModelSpec.Small with { LayerCount = 2 }, ms);
+        ms.BytesRead = 0;
+
+        using var file = GgufFile.Read(ms, leaveOpen: true);
+        var headerBytes = ms.BytesRead;
+        var norm = file.ReadTensorAsFloat32(file.FindTensor("blk.1.ffn_norm.weight")!);
+
+        Assert.True(ms.Length > 25_000_000);
+        Assert.InRange(headerBytes, 1, 128 * 1024);
+        Assert.Equal(512, norm.Length);
+        Assert.InRange(ms.BytesRead - headerBytes, 2048, 2048);
+    }
+
+    [Fact]
     public void Read_NonSeekableStream_IsRejected()
     {
         Assert.Throws<ArgumentException>(() => GgufFile.Read(new NonSeekable()));
@@ -347,6 +372,20 @@ public sealed class GgufFileTests
                 }
             },
             iter: 3000);
+    }
+
+    private sealed class CountingStream : MemoryStream
+    {
+        public long BytesRead { get; set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = base.Read(buffer, offset, count);
+            BytesRead += n;
+            return n;
+        }
+
+        // MemoryStream subclasses route Read(Span<byte>) through Read(byte[], int, int), so this counts every read once.
     }
 
     private sealed class NonSeekable : MemoryStream
