@@ -5,8 +5,8 @@ using BenchmarkDotNet.Running;
 // A short job: each operation runs hundreds of tool processes, so few iterations already give a stable median.
 var config = DefaultConfig.Instance.AddJob(Job.Default
     .WithLaunchCount(1)
-    .WithWarmupCount(1)
-    .WithIterationCount(5)
+    .WithWarmupCount(2)
+    .WithIterationCount(15)
     .WithInvocationCount(1)
     .WithUnrollFactor(1)
     .WithId("ShortProcessJob"));

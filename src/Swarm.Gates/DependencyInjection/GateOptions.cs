@@ -30,8 +30,13 @@ public sealed class GateOptions
         var tool = new GateToolOptions();
         configure?.Invoke(tool);
         checks.Add(() => tool.Validate(typeof(TGate).Name));
+        // Built-in gates take their GateToolOptions; a custom gate's constructor may not.
+        var takesToolOptions = typeof(TGate).GetConstructors()
+            .Any(c => c.GetParameters().Any(p => p.ParameterType == typeof(GateToolOptions)));
         registrations.Add(services => services.TryAddEnumerable(
-            ServiceDescriptor.Singleton<IGate, TGate>(sp => ActivatorUtilities.CreateInstance<TGate>(sp, tool))));
+            ServiceDescriptor.Singleton<IGate, TGate>(sp => takesToolOptions
+                ? ActivatorUtilities.CreateInstance<TGate>(sp, tool)
+                : ActivatorUtilities.CreateInstance<TGate>(sp))));
         return this;
     }
 

@@ -28,6 +28,20 @@ public sealed class GatesSwarmBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task AddGates_CustomGate_IsCreatedFromTheContainerAndRunsAtCustomStage()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSwarm().AddGates(g => g.Add<LicenseHeaderGate>());
+        using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<GatePipeline>().EvaluateAsync(new GateContext("s", Path.GetTempPath()));
+
+        Assert.Equal("license", Assert.Single(result.Results).GateName);
+        Assert.Equal(GateStage.Custom, GatePipeline.StageOf(provider.GetServices<IGate>().Single()));
+    }
+
+    [Fact]
     public void AddGates_RunnerRegisteredFirst_IsKept()
     {
         var services = new ServiceCollection();
@@ -113,5 +127,13 @@ public sealed class GatesSwarmBuilderExtensionsTests
 
         Assert.Equal("failed", gateSpan.GetTagItem("swarm.gate.outcome"));
         Assert.Equal(ActivityStatusCode.Error, gateSpan.Status);
+    }
+
+    private sealed class LicenseHeaderGate(TimeProvider timeProvider) : IGate
+    {
+        public string Name => "license";
+
+        public Task<GateResult> EvaluateAsync(GateContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new GateResult { GateName = Name, Passed = true, Summary = timeProvider.GetUtcNow().Year.ToString(System.Globalization.CultureInfo.InvariantCulture) });
     }
 }

@@ -176,6 +176,19 @@ public sealed class ProcessRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_EndlessFlood_IsCappedAndKilledAtTimeout()
+    {
+        using var capped = new ProcessRunner(new ProcessRunnerOptions { MaxOutputChars = 1_000 });
+
+        var result = await capped.RunAsync(new ProcessRequest("yes", workspace.Path) { Arguments = ["flood"], Timeout = TimeSpan.FromMilliseconds(300) });
+
+        Assert.True(result.TimedOut);
+        Assert.Equal(1_000, result.StandardOutput.Length);
+        Assert.True(result.StandardOutputDroppedChars > 0);
+        Assert.Empty(ProcessTree.SessionMembers(result.ProcessId));
+    }
+
+    [Fact]
     public async Task RunAsync_SecretsInOutputAndArguments_AreRedactedEverywhere()
     {
         var options = new ProcessRunnerOptions();
