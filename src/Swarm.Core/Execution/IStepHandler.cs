@@ -2,8 +2,8 @@ namespace Swarm;
 
 /// <summary>Does the work of the steps of one <see cref="StepKind"/> (LLM call, tool call, procedure, nested graph).</summary>
 /// <remarks>
-/// Implementations must be thread-safe. Register with <c>TryAddEnumerable</c>; when several handlers serve one kind, the
-/// one registered last wins, so a host overrides a default by adding its own. Throw <see cref="StepFailureException"/>
+/// Implementations must be thread-safe. A handler the host registers (before or after <c>AddSwarm()</c>) replaces the
+/// built-in handler of its kind; among several host handlers for one kind, the one registered last wins. Throw <see cref="StepFailureException"/>
 /// to fail an attempt with a category; any other exception fails it as <see cref="FailureCategory.Infra"/>.
 /// </remarks>
 public interface IStepHandler

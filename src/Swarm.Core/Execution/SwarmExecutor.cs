@@ -42,10 +42,16 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
         TimeProvider = timeProvider;
         Logger = logger;
         _instruments = instruments;
+        // A host's handler replaces the built-in one of its kind (registered before or after AddSwarm);
+        // among several host handlers for one kind, the last registered wins.
         foreach (var handler in handlers)
         {
-            // The handler registered last for a kind wins, so a host overrides a default by adding its own.
-            _handlers[(int)handler.Kind] = handler;
+            var builtIn = handler is LlmStepHandler or ToolStepHandler or GraphStepHandler;
+            if (!builtIn || _handlers[(int)handler.Kind] is null)
+            {
+                _handlers[(int)handler.Kind] = handler;
+            }
+
             _kinds.Add(handler.Kind);
         }
 

@@ -146,6 +146,8 @@ internal sealed class SwarmRun
             return Task.CompletedTask;
         }
 
+        // The calling thread is the first worker: count it before queuing the other ready steps.
+        Interlocked.Increment(ref _activeWorkers);
         StepNode? first = null;
         foreach (var step in Graph.Steps)
         {
@@ -163,12 +165,6 @@ internal sealed class SwarmRun
             }
         }
 
-        if (first is null)
-        {
-            return Task.CompletedTask;
-        }
-
-        Interlocked.Increment(ref _activeWorkers);
         return WorkerAsync(first);
     }
 
