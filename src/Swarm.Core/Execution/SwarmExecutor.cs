@@ -190,7 +190,8 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
                 Log.RunStarted(Logger, runId, graph.Id, graph.Steps.Count);
             }
 
-            var startedAt = TimeProvider.GetUtcNow();
+            run.MarkStart();
+            var startedAt = run.StartedAt;
             if (checkpoint)
             {
                 await SaveStartAsync(run, options?.ResumeFrom, startedAt).ConfigureAwait(false);

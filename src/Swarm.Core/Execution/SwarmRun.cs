@@ -141,10 +141,15 @@ internal sealed class SwarmRun
     }
 
     /// <summary>Starts the run: the calling thread becomes the first worker.</summary>
-    public Task StartAsync()
+    /// <summary>Marks the run's start: events and step offsets are measured from here.</summary>
+    public void MarkStart()
     {
         StartTimestamp = Executor.TimeProvider.GetTimestamp();
         StartedAt = Executor.TimeProvider.GetUtcNow();
+    }
+
+    public Task StartAsync()
+    {
         if (_remaining == 0)
         {
             _done.TrySetResult();
