@@ -1,3 +1,8 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Swarm;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -10,6 +15,13 @@ public static class SwarmServiceCollectionExtensions
     /// <param name="configure">Configures <see cref="SwarmOptions"/>.</param>
     /// <returns>A builder the other Swarm packages extend.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// Registers with <c>TryAdd*</c>: the executor (<see cref="ISwarmExecutor"/>), failure router (<see cref="IFailureRouter"/>),
+    /// role router (<see cref="IRoleRouter"/>, a <see cref="RuleRouter"/>), checkpoint store (<see cref="ICheckpointStore"/>, in memory),
+    /// the step handlers for LLM, tool and graph steps (<c>TryAddEnumerable</c>), and <see cref="TimeProvider.System"/>; a host
+    /// replaces any of them by registering its own first. <see cref="SwarmOptions"/>, <see cref="FailureRoutingOptions"/> and
+    /// <see cref="RuleRouterOptions"/> are validated when the host starts.
+    /// </remarks>
     public static ISwarmBuilder AddSwarm(this IServiceCollection services, Action<SwarmOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -18,6 +30,42 @@ public static class SwarmServiceCollectionExtensions
             services.Configure(configure);
         }
 
-        return new SwarmBuilder(services);
+        var builder = new SwarmBuilder(services);
+        foreach (var descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(SwarmMarkerService))
+            {
+                return builder;
+            }
+        }
+
+        services.AddSingleton<SwarmMarkerService>();
+        services.AddOptionsWithValidateOnStart<SwarmOptions, SwarmOptionsValidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwarmOptions>, SwarmOptionsRulesValidator>());
+        services.AddOptionsWithValidateOnStart<FailureRoutingOptions, FailureRoutingOptionsValidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FailureRoutingOptions>, FailureRoutingOptionsRulesValidator>());
+        services.AddOptionsWithValidateOnStart<RuleRouterOptions, RuleRouterOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new SwarmInstruments(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<ISwarmExecutor>(sp => new SwarmExecutor(
+            sp,
+            sp.GetRequiredService<IOptions<SwarmOptions>>(),
+            sp.GetRequiredService<IFailureRouter>(),
+            sp.GetRequiredService<IRoleRouter>(),
+            sp.GetRequiredService<ICheckpointStore>(),
+            sp.GetServices<IStepHandler>(),
+            sp.GetServices<ITool>(),
+            sp.GetServices<IGate>(),
+            sp.GetRequiredService<TimeProvider>(),
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger<SwarmExecutor>(),
+            sp.GetRequiredService<SwarmInstruments>()));
+        services.TryAddSingleton<IFailureRouter, PolicyFailureRouter>();
+        services.TryAddSingleton<IRoleRouter, RuleRouter>();
+        services.TryAddSingleton<ICheckpointStore>(sp => new InMemoryCheckpointStore(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepHandler, LlmStepHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepHandler, ToolStepHandler>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepHandler, GraphStepHandler>());
+        return builder;
     }
 }
