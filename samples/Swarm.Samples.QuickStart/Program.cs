@@ -1,19 +1,35 @@
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Swarm;
+using Swarm.Inference;
+using Swarm.Inference.Models;
 
-// Quick start: a goal as a graph — search, five summaries in parallel, one analysis — run by the Swarm executor.
-// The chat client below is a tiny deterministic stand-in so the sample runs anywhere; swap in a real one
-// (for example the local llama.cpp client from Swarm.Inference) with services.AddSingleton<IChatClient>(...).
+// Quick start: a goal as a graph — search, five summaries in parallel, one analysis — run by the Swarm executor on a
+// local llama.cpp model. Nothing is downloaded: Swarm writes the model itself (a 104 MB llama-architecture GGUF with
+// random weights, so its words are noise). What the run shows is real: llama.cpp loads and decodes the file, the five
+// summary agents decode together through one batched context, and the report compares the critical path with the wall time.
+// Bring a real model with:  bash eng/sample.sh /path/to/model.gguf
+var modelPath = args.Length > 0
+    ? args[0]
+    : SyntheticModels.GetOrCreate(SyntheticModelSpec.Small with { Name = "quick-start", PrintableOutput = true });
+Console.WriteLine($"Model: {modelPath}");
+
 var services = new ServiceCollection();
-services.AddSingleton<IChatClient>(new DeterministicChatClient(TimeProvider.System));
+services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 services.AddSwarm(o =>
-{
-    o.MaxParallelAgents = 8;
-    o.Roles.Add(new SwarmRole("researcher", "You find sources for a question and list them, one per line."));
-    o.Roles.Add(new SwarmRole("summarizer", "You summarize one source in two sentences."));
-    o.Roles.Add(new SwarmRole("analyst", "You compare summaries and draw a conclusion."));
-});
+    {
+        o.MaxParallelAgents = 8;
+        o.Roles.Add(new SwarmRole("researcher", "You find sources for a question and list them, one per line."));
+        o.Roles.Add(new SwarmRole("summarizer", "You summarize one source in two sentences."));
+        o.Roles.Add(new SwarmRole("analyst", "You compare summaries and draw a conclusion."));
+    })
+    .AddLlamaCpp(m =>
+    {
+        m.ModelPath = modelPath;
+        m.MaxConcurrentSequences = 8;
+        m.SequenceContextSize = 1024;
+        m.DefaultMaxOutputTokens = 40;
+    });
 await using var provider = services.BuildServiceProvider();
 var executor = provider.GetRequiredService<ISwarmExecutor>();
 
@@ -50,7 +66,7 @@ await foreach (var e in executor.RunStreamingAsync(graph))
 
 Console.WriteLine();
 Console.WriteLine($"Run {result!.RunId}: {result.Status}");
-Console.WriteLine($"Analysis: {result.GetOutput("analysis")}");
+Console.WriteLine($"Analysis (random weights, so noise): {result.GetOutput("analysis")}");
 Console.WriteLine();
 Console.WriteLine("Critical Steps report");
 Console.WriteLine(result.Metrics.ToReport());
@@ -59,40 +75,4 @@ var tracePath = Path.Combine(Path.GetTempPath(), "swarm-quick-start.trace.json")
 await File.WriteAllTextAsync(tracePath, ChromeTraceExporter.Export(result));
 Console.WriteLine();
 Console.WriteLine($"Trace (open in https://ui.perfetto.dev): {tracePath}");
-
-/// <summary>A deterministic stand-in for a model: answers by role after a short, role-dependent delay.</summary>
-internal sealed class DeterministicChatClient(TimeProvider timeProvider) : IChatClient
-{
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var list = messages.ToList();
-        var system = list[0].Text;
-        var prompt = list[^1].Text;
-        var firstLine = prompt.Split('\n')[0];
-        (string Text, int Milliseconds) answer = system switch
-        {
-            _ when system.StartsWith("You find sources", StringComparison.Ordinal) =>
-                (string.Join("\n", Enumerable.Range(1, 5).Select(i => $"source {i}: a study of swarm scheduling #{i}")), 150),
-            _ when system.StartsWith("You summarize", StringComparison.Ordinal) =>
-                ($"{firstLine.TrimEnd('.')}: parallel sub-agents cut wall time when their work is independent.", 750),
-            _ => ($"All five sources agree: dependency-driven parallelism shortens runs; {prompt.Split("## Input from step").Length - 1} summaries compared.", 500),
-        };
-        await Task.Delay(TimeSpan.FromMilliseconds(answer.Milliseconds), timeProvider, cancellationToken);
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, answer.Text));
-    }
-
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var response = await GetResponseAsync(messages, options, cancellationToken);
-        foreach (var update in response.ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
-
-    public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
-
-    public void Dispose()
-    {
-    }
-}
+return result.Succeeded ? 0 : 1;
