@@ -115,6 +115,28 @@ internal sealed class GateHost
         return files;
     }
 
+    /// <summary>
+    /// Selects what the tool checks: the artifact's files with the gate's extensions or, when the artifact has no files
+    /// at all, its textual output for standard input. False when there is nothing of this gate's kind to check.
+    /// </summary>
+    public bool TrySelectInput(GateContext context, IReadOnlyCollection<string> defaultExtensions, out List<string> files, out string? standardInput)
+    {
+        files = SelectFiles(context, defaultExtensions);
+        standardInput = null;
+        if (files.Count > 0)
+        {
+            return true;
+        }
+
+        if (context.Files.Count > 0 || context.Output is null)
+        {
+            return false;
+        }
+
+        standardInput = context.Output;
+        return true;
+    }
+
     public ProcessRequest Request(GateContext context, IEnumerable<string> arguments, string? standardInput = null, IReadOnlyDictionary<string, string>? environment = null) =>
         new(Executable, context.WorkspaceDirectory)
         {

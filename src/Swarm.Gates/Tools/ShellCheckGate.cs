@@ -42,16 +42,13 @@ public sealed class ShellCheckGate : IStagedGate
 
     private async Task<GateResult> EvaluateCoreAsync(GateContext context, CancellationToken cancellationToken)
     {
-        var files = host.SelectFiles(context, DefaultExtensions);
-        string? input = null;
-        if (files.Count == 0)
+        if (!host.TrySelectInput(context, DefaultExtensions, out var files, out var input))
         {
-            if (context.Files.Count > 0 || context.Output is null)
-            {
-                return host.Skipped("the artifact has no shell script");
-            }
+            return host.Skipped("the artifact has no shell script");
+        }
 
-            input = context.Output;
+        if (input is not null)
+        {
             files.Add("-");
         }
 

@@ -47,16 +47,9 @@ public sealed partial class ShfmtGate : IStagedGate
 
     private async Task<GateResult> EvaluateCoreAsync(GateContext context, CancellationToken cancellationToken)
     {
-        var files = host.SelectFiles(context, DefaultExtensions);
-        string? input = null;
-        if (files.Count == 0)
+        if (!host.TrySelectInput(context, DefaultExtensions, out var files, out var input))
         {
-            if (context.Files.Count > 0 || context.Output is null)
-            {
-                return host.Skipped("the artifact has no shell script");
-            }
-
-            input = context.Output;
+            return host.Skipped("the artifact has no shell script");
         }
 
         var process = await runner.RunAsync(host.Request(context, ["-d", .. host.Options.ExtraArguments, .. files.Count > 0 ? (string[])["--", .. files] : []], input), cancellationToken).ConfigureAwait(false);

@@ -47,16 +47,9 @@ public sealed partial class YamlLintGate : IStagedGate
 
     private async Task<GateResult> EvaluateCoreAsync(GateContext context, CancellationToken cancellationToken)
     {
-        var files = host.SelectFiles(context, DefaultExtensions);
-        string? input = null;
-        if (files.Count == 0)
+        if (!host.TrySelectInput(context, DefaultExtensions, out var files, out var input))
         {
-            if (context.Files.Count > 0 || context.Output is null)
-            {
-                return host.Skipped("the artifact has no YAML file");
-            }
-
-            input = context.Output;
+            return host.Skipped("the artifact has no YAML file");
         }
 
         var process = await runner.RunAsync(host.Request(context, ["-f", "parsable", .. host.Options.ExtraArguments, .. input is null ? (string[])["--", .. files] : ["-"]], input), cancellationToken).ConfigureAwait(false);
