@@ -97,7 +97,7 @@ public sealed class StepContext
         return _run.Executor.InvokeToolAsync(toolName, new ToolInvocation(StepId, toolName)
         {
             Arguments = arguments ?? (IReadOnlyDictionary<string, string>)EmptyArguments,
-            Inputs = Inputs,
+            Inputs = _inputs ?? (IReadOnlyDictionary<string, string?>)new InputsView(this),
             WorkspaceDirectory = WorkspaceDirectory,
             Attempt = Attempt,
         }, cancellationToken);

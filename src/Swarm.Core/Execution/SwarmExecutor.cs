@@ -191,7 +191,6 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
             var status = failures.Count > 0 || records.Exists(r => r.Status == StepStatus.Failed)
                 ? SwarmRunStatus.Failed
                 : records.Exists(r => r.Status == StepStatus.Canceled) || token.IsCancellationRequested ? SwarmRunStatus.Canceled : SwarmRunStatus.Succeeded;
-            var metrics = MetricsCalculator.Compute(records, wall);
             var result = new SwarmRunResult
             {
                 RunId = runId,
@@ -202,7 +201,6 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
                 WallTime = wall,
                 Steps = records,
                 Failures = failures,
-                Metrics = metrics,
             };
 
             if (checkpoint)
@@ -222,8 +220,8 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
             if (activity is not null)
             {
                 activity.SetTag(SwarmDiagnostics.StatusTag, status.ToString());
-                activity.SetTag("swarm.steps.total", metrics.TotalSteps);
-                activity.SetTag("swarm.steps.critical", metrics.CriticalSteps);
+                activity.SetTag("swarm.steps.total", result.Metrics.TotalSteps);
+                activity.SetTag("swarm.steps.critical", result.Metrics.CriticalSteps);
                 if (status != SwarmRunStatus.Succeeded)
                 {
                     activity.SetStatus(ActivityStatusCode.Error, failures.Count > 0 ? failures[0].ToString() : status.ToString());
@@ -233,7 +231,10 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
             if (!nested)
             {
                 _instruments.RunDuration.Record(wall.TotalSeconds, new KeyValuePair<string, object?>(SwarmDiagnostics.StatusTag, status.ToString()));
-                Log.RunCompleted(Logger, runId, status, wall.TotalSeconds, metrics.TotalSteps, metrics.CriticalSteps);
+                if (Logger.IsEnabled(LogLevel.Information))
+                {
+                    Log.RunCompleted(Logger, runId, status, wall.TotalSeconds, result.Metrics.TotalSteps, result.Metrics.CriticalSteps);
+                }
                 events?.TryWrite(new SwarmEvent { Kind = SwarmEventKind.RunCompleted, RunId = runId, Timestamp = TimeProvider.GetUtcNow(), Elapsed = wall, Duration = wall, Result = result });
             }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 
@@ -14,14 +13,17 @@ internal sealed class SwarmRun
 {
     private readonly Channel<StepNode> _ready = Channel.CreateUnbounded<StepNode>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentDictionary<string, StepNode> _nodes = new(StringComparer.Ordinal);
+    private readonly NodeTable _nodes;
+    private StepNode[] _graphNodes = [];
     private readonly List<StepRecord> _records = [];
     private readonly List<StepFailure> _failures = [];
     private readonly Dictionary<string, StepRecord>? _resumed;
     private readonly int _maxWorkers;
     private readonly string _prefix;
     private readonly int? _maxSteps;
+    private readonly int _eagerWorkers;
     private int _activeWorkers;
+    private int _blockedWorkers;
     private int _remaining;
     private int _attemptsUsed;
     private bool _replanRequested;
@@ -36,7 +38,9 @@ internal sealed class SwarmRun
         Events = events;
         Checkpoint = checkpoint;
         Token = token;
+        _nodes = new NodeTable(graph.Steps.Count);
         _maxWorkers = executor.Options.MaxParallelAgents;
+        _eagerWorkers = Math.Min(_maxWorkers, Environment.ProcessorCount);
         _maxSteps = graph.Budget?.MaxSteps;
         if (resumeFrom is { Steps.Count: > 0 })
         {
@@ -88,9 +92,10 @@ internal sealed class SwarmRun
             var step = steps[i];
             var node = new StepNode(step, _prefix.Length == 0 ? step.Id : _prefix + step.Id, parent: null);
             nodes[i] = node;
-            _nodes[step.Id] = node;
+            _nodes.SetBuilt(step.Id, node);
         }
 
+        _graphNodes = nodes;
         _remaining = count;
         for (var i = 0; i < count; i++)
         {
@@ -129,7 +134,7 @@ internal sealed class SwarmRun
                 {
                     var stub = new StepNode(FindSpawnedStep(record) ?? new TaskStep { Id = record.StepId }, _prefix + record.StepId, parent: null);
                     Restore(stub, record);
-                    _nodes[record.StepId] = stub;
+                    _nodes.TryAdd(record.StepId, stub);
                 }
             }
         }
@@ -149,9 +154,8 @@ internal sealed class SwarmRun
         // The calling thread is the first worker: count it before queuing the other ready steps.
         Interlocked.Increment(ref _activeWorkers);
         StepNode? first = null;
-        foreach (var step in Graph.Steps)
+        foreach (var node in _graphNodes)
         {
-            var node = _nodes[step.Id];
             if (node.Pending == 0 && node.Completed == 0)
             {
                 if (first is null)
@@ -450,14 +454,21 @@ internal sealed class SwarmRun
         }
     }
 
+    /// <summary>
+    /// Queues a ready step. A new worker starts only while fewer workers than cores are running steps synchronously;
+    /// a worker whose step goes asynchronous starts another (up to MaxParallelAgents) before it waits, so every ready
+    /// step starts at once without a thread hop per step.
+    /// </summary>
     private void Enqueue(StepNode node)
     {
         _ready.Writer.TryWrite(node);
-        if (TryAcquireWorker())
+        if (Volatile.Read(ref _activeWorkers) - Volatile.Read(ref _blockedWorkers) < _eagerWorkers && TryAcquireWorker())
         {
-            ThreadPool.QueueUserWorkItem(static run => _ = run.WorkerAsync(null), this, preferLocal: false);
+            StartWorker();
         }
     }
+
+    private void StartWorker() => ThreadPool.QueueUserWorkItem(static run => _ = run.WorkerAsync(null), this, preferLocal: false);
 
     private bool TryAcquireWorker()
     {
@@ -499,7 +510,28 @@ internal sealed class SwarmRun
                     continue;
                 }
 
-                node = await Executor.RunStepAsync(this, node).ConfigureAwait(false);
+                var running = Executor.RunStepAsync(this, node);
+                if (running.IsCompleted)
+                {
+                    node = running.Result;
+                    continue;
+                }
+
+                // The step waits (model call, tool process, delay): let another agent take the queued steps meanwhile.
+                Interlocked.Increment(ref _blockedWorkers);
+                if (_ready.Reader.Count > 0 && TryAcquireWorker())
+                {
+                    StartWorker();
+                }
+
+                try
+                {
+                    node = await running.ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _blockedWorkers);
+                }
             }
         }
 #pragma warning disable CA1031 // A scheduler fault must end the run with the fault, never hang it.

@@ -5,6 +5,8 @@ namespace Swarm;
 /// <summary>The outcome of a run: status, every step's record and output, the failures as they were, and the parallelism metrics.</summary>
 public sealed class SwarmRunResult
 {
+    private SwarmRunMetrics? _metrics;
+
     /// <summary>Gets the run's id.</summary>
     public required string RunId { get; init; }
 
@@ -29,8 +31,12 @@ public sealed class SwarmRunResult
     /// <summary>Gets the final failure of every step that failed for good, each with its exception as thrown.</summary>
     public IReadOnlyList<StepFailure> Failures { get; init; } = [];
 
-    /// <summary>Gets the parallelism metrics (Critical Steps).</summary>
-    public required SwarmRunMetrics Metrics { get; init; }
+    /// <summary>Gets the parallelism metrics (Critical Steps), computed from <see cref="Steps"/> and <see cref="WallTime"/> when first read.</summary>
+    public SwarmRunMetrics Metrics
+    {
+        get => _metrics ??= SwarmRunMetrics.Compute(Steps, WallTime);
+        init => _metrics = value;
+    }
 
     /// <summary>Gets a value indicating whether the run succeeded.</summary>
     [JsonIgnore]

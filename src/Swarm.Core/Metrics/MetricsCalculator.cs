@@ -30,7 +30,7 @@ internal static class MetricsCalculator
         var group = Analyze(top, byParent, notes, fake);
 
         // Unconsumed sub-agents: a step nothing depends on while a sibling of the same fan-out (same dependencies) is consumed.
-        var consumed = new HashSet<string>(StringComparer.Ordinal);
+        var consumed = new HashSet<string>(top.Count, StringComparer.Ordinal);
         foreach (var record in top)
         {
             foreach (var dependency in record.DependsOn)
@@ -39,32 +39,30 @@ internal static class MetricsCalculator
             }
         }
 
-        var fanOuts = new Dictionary<string, List<StepRecord>>(StringComparer.Ordinal);
-        foreach (var record in top)
+        var keys = new string[top.Count];
+        var fanOuts = new Dictionary<string, (int Count, bool AnyConsumed)>(top.Count, StringComparer.Ordinal);
+        for (var i = 0; i < top.Count; i++)
         {
-            var key = string.Join('\u001f', record.DependsOn.Order(StringComparer.Ordinal));
-            if (!fanOuts.TryGetValue(key, out var siblings))
+            var dependsOn = top[i].DependsOn;
+            var key = dependsOn.Count switch
             {
-                fanOuts[key] = siblings = [];
-            }
-
-            siblings.Add(record);
+                0 => string.Empty,
+                1 => dependsOn[0],
+                _ => string.Join('\u001f', dependsOn.Order(StringComparer.Ordinal)),
+            };
+            keys[i] = key;
+            fanOuts.TryGetValue(key, out var siblings);
+            fanOuts[key] = (siblings.Count + 1, siblings.AnyConsumed || consumed.Contains(top[i].StepId));
         }
 
-        foreach (var siblings in fanOuts.Values)
+        for (var i = 0; i < top.Count; i++)
         {
-            if (siblings.Count < 2 || !siblings.Exists(s => consumed.Contains(s.StepId)))
+            var record = top[i];
+            var siblings = fanOuts[keys[i]];
+            if (siblings.Count >= 2 && siblings.AnyConsumed && !consumed.Contains(record.StepId) && Ran(record))
             {
-                continue;
-            }
-
-            foreach (var sibling in siblings)
-            {
-                if (!consumed.Contains(sibling.StepId) && Ran(sibling))
-                {
-                    fake.Add(sibling.StepId);
-                    notes.Add($"Step '{sibling.StepId}' ran in parallel with its siblings but nothing consumes its output.");
-                }
+                fake.Add(record.StepId);
+                notes.Add($"Step '{record.StepId}' ran in parallel with its siblings but nothing consumes its output.");
             }
         }
 
@@ -203,75 +201,89 @@ internal static class MetricsCalculator
         return new GroupResult(total, critical, subAgents, sequential, criticalTime, path);
     }
 
-    private static List<int> TopologicalOrder(List<StepRecord> group, Dictionary<string, int> index)
+    private static ArraySegment<int> TopologicalOrder(List<StepRecord> group, Dictionary<string, int> index)
     {
-        var pending = new int[group.Count];
-        var dependents = new List<int>[group.Count];
-        for (var i = 0; i < group.Count; i++)
-        {
-            dependents[i] = [];
-        }
-
-        for (var i = 0; i < group.Count; i++)
+        // Kahn's algorithm over compact arrays (dependents in CSR form).
+        var count = group.Count;
+        var pending = new int[count];
+        var offsets = new int[count + 1];
+        for (var i = 0; i < count; i++)
         {
             foreach (var dependency in group[i].DependsOn)
             {
                 if (index.TryGetValue(dependency, out var d) && d != i)
                 {
                     pending[i]++;
-                    dependents[d].Add(i);
+                    offsets[d + 1]++;
                 }
             }
         }
 
-        var order = new List<int>(group.Count);
-        var ready = new Queue<int>();
-        for (var i = 0; i < group.Count; i++)
+        for (var i = 0; i < count; i++)
+        {
+            offsets[i + 1] += offsets[i];
+        }
+
+        var dependents = new int[offsets[count]];
+        var fill = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            foreach (var dependency in group[i].DependsOn)
+            {
+                if (index.TryGetValue(dependency, out var d) && d != i)
+                {
+                    dependents[offsets[d] + fill[d]++] = i;
+                }
+            }
+        }
+
+        var order = new int[count];
+        int head = 0, tail = 0;
+        for (var i = 0; i < count; i++)
         {
             if (pending[i] == 0)
             {
-                ready.Enqueue(i);
+                order[tail++] = i;
             }
         }
 
-        while (ready.Count > 0)
+        while (head < tail)
         {
-            var i = ready.Dequeue();
-            order.Add(i);
-            foreach (var dependent in dependents[i])
+            var i = order[head++];
+            for (var e = offsets[i]; e < offsets[i + 1]; e++)
             {
-                if (--pending[dependent] == 0)
+                if (--pending[dependents[e]] == 0)
                 {
-                    ready.Enqueue(dependent);
+                    order[tail++] = dependents[e];
                 }
             }
         }
 
-        return order;
+        return new ArraySegment<int>(order, 0, tail);
     }
 
     private static int MaxConcurrency(IReadOnlyList<StepRecord> steps)
     {
-        var edges = new List<(TimeSpan At, int Delta)>(steps.Count * 2);
+        // Starts and ends as ticks*2 (+1 for a start) so that, at equal times, ends sort before starts.
+        var edges = new long[steps.Count * 2];
+        var n = 0;
         foreach (var record in steps)
         {
-            if (Ran(record) && record.ParentStepId is null)
+            if (!Ran(record))
             {
-                edges.Add((record.StartOffset, 1));
-                edges.Add((record.StartOffset + record.Duration, -1));
+                continue;
             }
-            else if (Ran(record))
-            {
-                edges.Add((record.StartOffset, 1));
-                edges.Add((record.StartOffset + record.WorkDuration, -1));
-            }
+
+            var end = record.StartOffset + (record.ParentStepId is null ? record.Duration : record.WorkDuration);
+            edges[n++] = (record.StartOffset.Ticks * 2) + 1;
+            edges[n++] = end.Ticks * 2;
         }
 
-        edges.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Delta.CompareTo(b.Delta));
+        Array.Sort(edges, 0, n);
         int current = 0, max = 0;
-        foreach (var (_, delta) in edges)
+        for (var i = 0; i < n; i++)
         {
-            current += delta;
+            current += (edges[i] & 1) == 1 ? 1 : -1;
             max = Math.Max(max, current);
         }
 
