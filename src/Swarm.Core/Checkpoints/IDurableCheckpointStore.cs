@@ -8,6 +8,9 @@ internal interface IDurableCheckpointStore : ICheckpointStore
 
     ValueTask<SwarmRunState?> LoadAtAsync(string runId, int checkpoint, CancellationToken cancellationToken);
 
+    /// <summary>Creates a run as a copy of another run's state at a checkpoint (time travel).</summary>
+    ValueTask ForkRunAsync(SwarmRunState state, string parentRunId, int parentCheckpoint, CancellationToken cancellationToken);
+
     ValueTask<IReadOnlyList<string>> ListRunsAsync(CancellationToken cancellationToken);
 
     /// <summary>Stores the interrupt unless one of that id exists; returns the stored one.</summary>

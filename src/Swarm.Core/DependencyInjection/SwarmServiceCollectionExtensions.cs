@@ -62,7 +62,9 @@ public static class SwarmServiceCollectionExtensions
             sp.GetRequiredService<SwarmInstruments>()));
         services.TryAddSingleton<IFailureRouter, PolicyFailureRouter>();
         services.TryAddSingleton<IRoleRouter, RuleRouter>();
-        services.TryAddSingleton<ICheckpointStore>(sp => new InMemoryCheckpointStore(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ICheckpointStore>(CheckpointStoreFactory.Create);
+        services.TryAddSingleton(sp => new DurableRuntime(sp.GetRequiredService<ICheckpointStore>(), sp.GetRequiredService<IOptions<SwarmOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<ISwarmRunManager>(sp => new SwarmRunManager(sp.GetRequiredService<ISwarmExecutor>(), sp.GetRequiredService<DurableRuntime>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepHandler, LlmStepHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepHandler, ToolStepHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepHandler, GraphStepHandler>());

@@ -20,6 +20,7 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
     private readonly ICheckpointStore _checkpoints;
     private readonly SwarmInstruments _instruments;
     private readonly SemaphoreSlim _toolCalls;
+    private readonly DurableRuntime? _durable;
 
     public SwarmExecutor(
         IServiceProvider services,
@@ -42,6 +43,7 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
         TimeProvider = timeProvider;
         Logger = logger;
         _instruments = instruments;
+        _durable = services.GetService(typeof(DurableRuntime)) as DurableRuntime;
         // A host's handler replaces the built-in one of its kind (registered before or after AddSwarm);
         // among several host handlers for one kind, the last registered wins.
         foreach (var handler in handlers)
@@ -191,6 +193,11 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
             var status = failures.Count > 0 || records.Exists(r => r.Status == StepStatus.Failed)
                 ? SwarmRunStatus.Failed
                 : records.Exists(r => r.Status == StepStatus.Canceled) || token.IsCancellationRequested ? SwarmRunStatus.Canceled : SwarmRunStatus.Succeeded;
+            if (_durable?.TakeSuspended(runId) == true && status == SwarmRunStatus.Canceled && !token.IsCancellationRequested)
+            {
+                status = SwarmRunStatus.Interrupted;
+            }
+
             var result = new SwarmRunResult
             {
                 RunId = runId,
@@ -364,11 +371,20 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
                 }
 
                 var context = new StepContext(run, node, role, _roles.GetValueOrDefault(role), attempt, feedback, previous);
-                output = await handler.ExecuteAsync(context, token).ConfigureAwait(false) ?? StepOutput.Empty;
+                output = (step.Cache is not null && _durable is { } durable
+                    ? await durable.ExecuteCachedAsync(handler, context, token).ConfigureAwait(false)
+                    : await handler.ExecuteAsync(context, token).ConfigureAwait(false)) ?? StepOutput.Empty;
                 if (step.Gates.Count > 0)
                 {
                     failure = await RunGatesAsync(run, node, role, attempt, output, token).ConfigureAwait(false);
                 }
+            }
+            catch (StepInterruptedException) when (!run.Token.IsCancellationRequested && _durable is not null)
+            {
+                // Waiting for an answer: the step suspends (not checkpointed) and runs again on resume.
+                node.Work += TimeProvider.GetElapsedTime(attemptStart);
+                _durable.MarkSuspended(run.RunId);
+                return await run.CancelAsync(node).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex) when (timeoutCts is { IsCancellationRequested: true } && !run.Token.IsCancellationRequested)
             {
@@ -592,7 +608,9 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
 
         try
         {
-            return await tool.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            return !tool.IsIdempotent && _durable is not null
+                ? await _durable.InvokeJournaledAsync(tool, invocation, cancellationToken).ConfigureAwait(false)
+                : await tool.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
