@@ -23,8 +23,11 @@ internal interface IDurableCheckpointStore : ICheckpointStore
 
     ValueTask<IReadOnlyList<SwarmInterrupt>> ListInterruptsAsync(string? runId, InterruptStatus? status, CancellationToken cancellationToken);
 
-    /// <summary>Records that a tool call starts; returns the journal entry an earlier call under the same key left, if any.</summary>
-    ValueTask<ToolCallEntry?> BeginToolCallAsync(string runId, string callKey, string epoch, CancellationToken cancellationToken);
+    /// <summary>Reads the journal entry an earlier call under the key left, if any.</summary>
+    ValueTask<ToolCallEntry?> GetToolCallAsync(string runId, string callKey, CancellationToken cancellationToken);
+
+    /// <summary>Records (durably) that a tool call starts, replacing any earlier entry under the key.</summary>
+    ValueTask BeginToolCallAsync(string runId, string callKey, string epoch, CancellationToken cancellationToken);
 
     ValueTask EndToolCallAsync(string runId, string callKey, string epoch, string result, CancellationToken cancellationToken);
 

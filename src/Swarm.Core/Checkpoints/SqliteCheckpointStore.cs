@@ -28,6 +28,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private readonly int _maxBatch;
     private readonly Task _writerLoop;
     private int _disposed;
+    private long _batches;
 
     private SqliteCheckpointStore(string connectionString, SqliteConnection writer, CheckpointOptions options, TimeProvider timeProvider, ILogger logger)
     {
@@ -48,6 +49,9 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _insertStep.Prepare();
         _writerLoop = Task.Run(WriterLoopAsync);
     }
+
+    /// <summary>Gets the number of transactions the writer committed (a batch of concurrent writes is one).</summary>
+    public long CommittedBatches => Interlocked.Read(ref _batches);
 
     /// <summary>Gets the file path, or <c>:memory:</c>.</summary>
     public string Path { get; private init; } = string.Empty;
@@ -492,30 +496,23 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         return list;
     }
 
-    public async ValueTask<ToolCallEntry?> BeginToolCallAsync(string runId, string callKey, string epoch, CancellationToken cancellationToken)
+    public async ValueTask<ToolCallEntry?> GetToolCallAsync(string runId, string callKey, CancellationToken cancellationToken)
     {
-        ToolCallEntry? previous = null;
-        await EnqueueAsync(
-            (connection, transaction) =>
-            {
-                using (var command = connection.CreateCommand())
-                {
-                    command.Transaction = transaction;
-                    command.CommandText = "SELECT epoch, finished, result FROM tool_calls WHERE run_id = $run AND call_key = $key;";
-                    command.Parameters.AddWithValue("$run", runId);
-                    command.Parameters.AddWithValue("$key", callKey);
-                    using var reader = command.ExecuteReader();
-                    if (reader.Read())
-                    {
-                        previous = new ToolCallEntry(reader.GetString(0), reader.GetInt32(1) == 1, reader.IsDBNull(2) ? null : reader.GetString(2));
-                    }
-                }
-
-                NonQuery(connection, transaction, "INSERT OR REPLACE INTO tool_calls(run_id, call_key, epoch, finished, result) VALUES($run, $key, $epoch, 0, NULL);", ("$run", runId), ("$key", callKey), ("$epoch", epoch));
-            },
-            cancellationToken).ConfigureAwait(false);
-        return previous;
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT epoch, finished, result FROM tool_calls WHERE run_id = $run AND call_key = $key;";
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$key", callKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new ToolCallEntry(reader.GetString(0), reader.GetInt32(1) == 1, reader.IsDBNull(2) ? null : reader.GetString(2))
+            : null;
     }
+
+    public ValueTask BeginToolCallAsync(string runId, string callKey, string epoch, CancellationToken cancellationToken) =>
+        EnqueueAsync(
+            (connection, transaction) => NonQuery(connection, transaction, "INSERT OR REPLACE INTO tool_calls(run_id, call_key, epoch, finished, result) VALUES($run, $key, $epoch, 0, NULL);", ("$run", runId), ("$key", callKey), ("$epoch", epoch)),
+            cancellationToken);
 
     public ValueTask EndToolCallAsync(string runId, string callKey, string epoch, string result, CancellationToken cancellationToken) =>
         EnqueueAsync(
@@ -738,6 +735,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         }
 
         transaction.Commit();
+        Interlocked.Increment(ref _batches);
     }
 
     private async ValueTask<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)

@@ -199,13 +199,12 @@ internal sealed class DurableRuntime : IDisposable
         }
 
         var callKey = invocation.StepId + "|" + invocation.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" + tool.Name + "|" + HashArguments(invocation.Arguments);
-        var previous = await store.BeginToolCallAsync(runId, callKey, Epoch, cancellationToken).ConfigureAwait(false);
+        var previous = await store.GetToolCallAsync(runId, callKey, cancellationToken).ConfigureAwait(false);
         if (previous is not null && previous.Epoch != Epoch)
         {
             if (previous.Finished && previous.Result is { } recorded)
             {
                 // It ran to its end before the restart: hand back what it returned, do not run it twice.
-                await store.EndToolCallAsync(runId, callKey, Epoch, recorded, cancellationToken).ConfigureAwait(false);
                 return JsonSerializer.Deserialize(recorded, DurableJsonContext.Default.ToolResult)!;
             }
 
@@ -216,7 +215,7 @@ internal sealed class DurableRuntime : IDisposable
                 var answer = await AskAsync(
                     runId,
                     invocation.StepId,
-                    invocation.StepId + "#approve-" + tool.Name + "-" + invocation.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    invocation.StepId + "#approve-" + tool.Name + "-" + invocation.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + previous.Epoch[..8],
                     $"Non-idempotent tool '{tool.Name}' of step '{invocation.StepId}' was running when the process stopped; it may or may not have taken effect. Call it again? (yes/no)",
                     defaultAnswer: null,
                     cancellationToken).ConfigureAwait(false);
@@ -230,6 +229,8 @@ internal sealed class DurableRuntime : IDisposable
             }
         }
 
+        // The start is durable before the call: a crash during the call leaves an entry the next process finds.
+        await store.BeginToolCallAsync(runId, callKey, Epoch, cancellationToken).ConfigureAwait(false);
         var result = await tool.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         await store.EndToolCallAsync(runId, callKey, Epoch, JsonSerializer.Serialize(result, DurableJsonContext.Default.ToolResult), cancellationToken).ConfigureAwait(false);
         return result;
