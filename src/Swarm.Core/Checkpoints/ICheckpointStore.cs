@@ -5,7 +5,8 @@ namespace Swarm;
 /// Implementations must be thread-safe: steps of one run complete concurrently. The executor calls
 /// <see cref="StartRunAsync"/> once, <see cref="SaveStepAsync"/> after every completed step (succeeded or failed for good)
 /// with the step's record (output, spawned children, router decisions), and <see cref="CompleteRunAsync"/> at the end.
-/// The in-memory default keeps the states for the process's lifetime.
+/// The in-memory default keeps, for the process's lifetime, the states of runs that did not succeed (the most recent 256);
+/// a succeeded run has nothing to resume and is dropped. Durable stores (SQLite) implement the same interface.
 /// </remarks>
 public interface ICheckpointStore
 {

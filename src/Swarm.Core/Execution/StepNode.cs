@@ -20,6 +20,9 @@ internal sealed class StepNode(TaskStep step, string qualifiedId, StepNode? pare
     public List<StepNode>? Dependents;
     public List<StepNode>? Children;
     public bool AttemptsEnded;
+
+    /// <summary>Set (under the node's lock, with <see cref="Status"/>) once its dependents have been released or skipped.</summary>
+    public bool Released;
     public string? Role;
     public int Attempts;
     public string? Output;

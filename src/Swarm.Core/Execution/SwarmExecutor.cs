@@ -109,12 +109,14 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
     private async IAsyncEnumerable<SwarmEvent> StreamAsync(TaskGraph graph, SwarmRunOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var channel = Channel.CreateUnbounded<SwarmEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = linked.Token;
         var run = Task.Run(
             async () =>
             {
                 try
                 {
-                    var result = await RunCoreAsync(graph, options, channel.Writer, string.Empty, nested: false, cancellationToken).ConfigureAwait(false);
+                    var result = await RunCoreAsync(graph, options, channel.Writer, string.Empty, nested: false, token).ConfigureAwait(false);
                     channel.Writer.TryComplete();
                     return result;
                 }
@@ -126,9 +128,24 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
             },
             CancellationToken.None);
 
-        await foreach (var item in channel.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        var finished = false;
+        try
         {
-            yield return item;
+            await foreach (var item in channel.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                yield return item;
+            }
+
+            finished = true;
+        }
+        finally
+        {
+            if (!finished && !run.IsCompleted)
+            {
+                // The caller stopped listening: cancel the run rather than leave it running unobserved.
+                await linked.CancelAsync().ConfigureAwait(false);
+                await ((Task)run).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
 
         await run.ConfigureAwait(false);
@@ -175,7 +192,8 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
                 Log.RunStarted(Logger, runId, graph.Id, graph.Steps.Count);
             }
 
-            var startedAt = TimeProvider.GetUtcNow();
+            run.MarkStart();
+            var startedAt = run.StartedAt;
             if (checkpoint)
             {
                 await SaveStartAsync(run, options?.ResumeFrom, startedAt).ConfigureAwait(false);

@@ -141,10 +141,15 @@ internal sealed class SwarmRun
     }
 
     /// <summary>Starts the run: the calling thread becomes the first worker.</summary>
-    public Task StartAsync()
+    /// <summary>Marks the run's start: events and step offsets are measured from here.</summary>
+    public void MarkStart()
     {
         StartTimestamp = Executor.TimeProvider.GetTimestamp();
         StartedAt = Executor.TimeProvider.GetUtcNow();
+    }
+
+    public Task StartAsync()
+    {
         if (_remaining == 0)
         {
             _done.TrySetResult();
@@ -224,8 +229,18 @@ internal sealed class SwarmRun
         return inputs;
     }
 
-    public string? GetOutput(string stepId) =>
-        _nodes.TryGetValue(stepId, out var node) && Volatile.Read(ref node.Completed) == 1 && node.Status == StepStatus.Succeeded ? node.Output : null;
+    public string? GetOutput(string stepId)
+    {
+        if (!_nodes.TryGetValue(stepId, out var node))
+        {
+            return null;
+        }
+
+        lock (node)
+        {
+            return node.Released && node.Status == StepStatus.Succeeded ? node.Output : null;
+        }
+    }
 
     public IReadOnlyList<string> SpawnChildren(StepNode parent, List<TaskStep> steps, int attempt)
     {
@@ -300,7 +315,7 @@ internal sealed class SwarmRun
                 var dependency = _nodes[id];
                 lock (dependency)
                 {
-                    if (Volatile.Read(ref dependency.Completed) == 1)
+                    if (dependency.Released)
                     {
                         doomed |= dependency.Status != StepStatus.Succeeded;
                         continue;
@@ -414,6 +429,7 @@ internal sealed class SwarmRun
         node.Role = record.Role;
         node.Record = record;
         node.AttemptsEnded = true;
+        node.Released = true;
         node.Barrier = 0;
         Volatile.Write(ref node.Completed, 1);
         lock (_records)
@@ -601,6 +617,7 @@ internal sealed class SwarmRun
                 lock (current)
                 {
                     current.Status = final;
+                    current.Released = true;
                     dependents = current.Dependents;
                 }
 

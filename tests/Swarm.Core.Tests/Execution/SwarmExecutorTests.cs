@@ -496,6 +496,37 @@ public sealed class SwarmExecutorTests
     }
 
     [Fact]
+    public async Task RunStreamingAsync_ConsumerStopsEarly_CancelsTheRun()
+    {
+        var canceled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new DelegateStepHandler(StepKind.Llm, async (ctx, ct) =>
+        {
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                canceled.SetResult();
+                throw;
+            }
+
+            return StepOutput.Empty;
+        });
+        await using var host = new SwarmHost(s => s.AddSingleton<IStepHandler>(handler));
+
+        await foreach (var e in host.Executor.RunStreamingAsync(Graph(Step("slow"))))
+        {
+            if (e.Kind == SwarmEventKind.StepStarted)
+            {
+                break;
+            }
+        }
+
+        await canceled.Task.WaitAsync(Safety);
+    }
+
+    [Fact]
     public async Task RunStreamingAsync_InvalidGraph_ThrowsOnEnumeration()
     {
         await using var host = new SwarmHost();
