@@ -42,6 +42,7 @@ public static class SwarmServiceCollectionExtensions
         services.AddSingleton<SwarmMarkerService>();
         services.AddOptionsWithValidateOnStart<SwarmOptions, SwarmOptionsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwarmOptions>, SwarmOptionsRulesValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwarmOptions>, CheckpointOptionsRulesValidator>());
         services.AddOptionsWithValidateOnStart<FailureRoutingOptions, FailureRoutingOptionsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FailureRoutingOptions>, FailureRoutingOptionsRulesValidator>());
         services.AddOptionsWithValidateOnStart<RuleRouterOptions, RuleRouterOptionsValidator>();
