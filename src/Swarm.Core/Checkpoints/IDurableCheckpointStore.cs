@@ -29,6 +29,9 @@ internal interface IDurableCheckpointStore : ICheckpointStore
     /// <summary>Records (durably) that a tool call starts, replacing any earlier entry under the key.</summary>
     ValueTask BeginToolCallAsync(string runId, string callKey, string epoch, CancellationToken cancellationToken);
 
+    /// <summary>Removes this epoch's entry under the key (the call suspended on an interrupt before acting).</summary>
+    ValueTask ForgetToolCallAsync(string runId, string callKey, string epoch, CancellationToken cancellationToken);
+
     ValueTask EndToolCallAsync(string runId, string callKey, string epoch, string result, CancellationToken cancellationToken);
 
     ValueTask<CachedStepOutput?> GetCachedAsync(string key, DateTimeOffset now, CancellationToken cancellationToken);

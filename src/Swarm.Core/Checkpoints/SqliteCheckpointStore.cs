@@ -514,6 +514,11 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             (connection, transaction) => NonQuery(connection, transaction, "INSERT OR REPLACE INTO tool_calls(run_id, call_key, epoch, finished, result) VALUES($run, $key, $epoch, 0, NULL);", ("$run", runId), ("$key", callKey), ("$epoch", epoch)),
             cancellationToken);
 
+    public ValueTask ForgetToolCallAsync(string runId, string callKey, string epoch, CancellationToken cancellationToken) =>
+        EnqueueAsync(
+            (connection, transaction) => NonQuery(connection, transaction, "DELETE FROM tool_calls WHERE run_id = $run AND call_key = $key AND epoch = $epoch AND finished = 0;", ("$run", runId), ("$key", callKey), ("$epoch", epoch)),
+            cancellationToken);
+
     public ValueTask EndToolCallAsync(string runId, string callKey, string epoch, string result, CancellationToken cancellationToken) =>
         EnqueueAsync(
             (connection, transaction) => NonQuery(connection, transaction, "UPDATE tool_calls SET finished = 1, result = $result WHERE run_id = $run AND call_key = $key AND epoch = $epoch;", ("$run", runId), ("$key", callKey), ("$epoch", epoch), ("$result", result)),

@@ -231,7 +231,18 @@ internal sealed class DurableRuntime : IDisposable
 
         // The start is durable before the call: a crash during the call leaves an entry the next process finds.
         await store.BeginToolCallAsync(runId, callKey, Epoch, cancellationToken).ConfigureAwait(false);
-        var result = await tool.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        ToolResult result;
+        try
+        {
+            result = await tool.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StepInterruptedException)
+        {
+            // The tool suspended itself to ask a question (before acting, by contract): the call did not happen.
+            await store.ForgetToolCallAsync(runId, callKey, Epoch, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
         await store.EndToolCallAsync(runId, callKey, Epoch, JsonSerializer.Serialize(result, DurableJsonContext.Default.ToolResult), cancellationToken).ConfigureAwait(false);
         return result;
     }

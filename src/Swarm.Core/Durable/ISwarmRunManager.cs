@@ -24,6 +24,18 @@ public interface ISwarmRunManager
     /// <exception cref="InvalidOperationException">The interrupt was answered differently before, or expired.</exception>
     Task<SwarmInterrupt> AnswerAsync(string runId, string interruptId, string answer, CancellationToken cancellationToken = default);
 
+    /// <summary>Asks a question from code that runs inside a step but has no <see cref="StepContext"/> — a tool (<see cref="ToolInvocation.RunId"/>, <see cref="ToolInvocation.StepId"/>), an approval service or autonomy gate — with the semantics of <see cref="StepContextInterruptExtensions.InterruptAsync"/>.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="stepId">The id of the step being run.</param>
+    /// <param name="interruptId">The interrupt's id, unique in the run and the same each time the step runs (for example <c>stepId#approve-deploy</c>).</param>
+    /// <param name="question">The question.</param>
+    /// <param name="defaultAnswer">The answer used when the interrupt expires and <see cref="CheckpointOptions.OnInterruptTimeout"/> is <see cref="InterruptTimeoutAction.UseDefaultAnswer"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The answer.</returns>
+    /// <exception cref="StepInterruptedException">The question is not answered yet; let it propagate so the step suspends.</exception>
+    /// <exception cref="StepFailureException">The question expired unanswered and the timeout action is <see cref="InterruptTimeoutAction.Fail"/>.</exception>
+    Task<string> InterruptAsync(string runId, string stepId, string interruptId, string question, string? defaultAnswer = null, CancellationToken cancellationToken = default);
+
     /// <summary>Lists interrupts.</summary>
     /// <param name="runId">A run's id, or <see langword="null"/> for every run.</param>
     /// <param name="status">A status to filter on (<see cref="InterruptStatus.Pending"/> for the questions waiting), or <see langword="null"/> for all.</param>

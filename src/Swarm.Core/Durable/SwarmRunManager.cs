@@ -37,6 +37,15 @@ internal sealed class SwarmRunManager(ISwarmExecutor executor, DurableRuntime ru
     public Task<SwarmInterrupt> AnswerAsync(string runId, string interruptId, string answer, CancellationToken cancellationToken = default) =>
         runtime.AnswerAsync(runId, interruptId, answer, cancellationToken);
 
+    public Task<string> InterruptAsync(string runId, string stepId, string interruptId, string question, string? defaultAnswer = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentException.ThrowIfNullOrEmpty(stepId);
+        ArgumentException.ThrowIfNullOrEmpty(interruptId);
+        ArgumentException.ThrowIfNullOrEmpty(question);
+        return runtime.AskAsync(runId, stepId, interruptId, question, defaultAnswer, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<SwarmInterrupt>> ListInterruptsAsync(string? runId = null, InterruptStatus? status = InterruptStatus.Pending, CancellationToken cancellationToken = default) =>
         await runtime.RequireStore().ListInterruptsAsync(runId, status, cancellationToken).ConfigureAwait(false);
 

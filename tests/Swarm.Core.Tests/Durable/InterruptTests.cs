@@ -181,4 +181,46 @@ public sealed class InterruptTests
         Assert.Equal(SwarmRunStatus.Failed, result.Status);
         Assert.Contains("Checkpoints.Path", Assert.Single(result.Failures).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task InterruptAsync_FromAToolThroughTheManager_ApprovalGateSuspendsThenRunsOnYes()
+    {
+        using var dir = new TempDirectory();
+        var deployed = 0;
+        IServiceProvider? services = null;
+        var deploy = new DelegateTool(
+            "deploy",
+            async (invocation, ct) =>
+            {
+                // An approval gate inside a tool: high risk waits for a human.
+                var manager = services!.GetRequiredService<ISwarmRunManager>();
+                var answer = await manager.InterruptAsync(invocation.RunId!, invocation.StepId, invocation.StepId + "#approve-deploy", "Deploy build 7 to production?", cancellationToken: ct);
+                if (answer != "yes")
+                {
+                    return ToolResult.Failure(FailureCategory.Logic, "deployment not approved");
+                }
+
+                Interlocked.Increment(ref deployed);
+                return ToolResult.Success("deployed");
+            },
+            idempotent: false);
+        await using (var first = DurableHost.Create(dir.File("c.db"), s => s.AddSingleton<ITool>(deploy)))
+        {
+            services = first.Services;
+            Assert.Equal(SwarmRunStatus.Interrupted, (await first.Executor.RunAsync(Graph(Tool("ship", "deploy")), new SwarmRunOptions { RunId = "r" })).Status);
+        }
+
+        // After a restart: the suspended call was not "in flight", so only the deploy question is pending.
+        await using var host = DurableHost.Create(dir.File("c.db"), s => s.AddSingleton<ITool>(deploy));
+        services = host.Services;
+        var pending = Assert.Single(await host.Manager().ListInterruptsAsync("r"));
+        Assert.Equal("ship#approve-deploy", pending.InterruptId);
+        Assert.Equal(0, deployed);
+
+        var result = await host.Manager().ResumeAsync("r", new Dictionary<string, string> { [pending.InterruptId] = "yes" });
+
+        Assert.Equal(SwarmRunStatus.Succeeded, result.Status);
+        Assert.Equal("deployed", result.GetOutput("ship"));
+        Assert.Equal(1, deployed);
+    }
 }
