@@ -1,7 +1,9 @@
 // The child process of the crash tests. It runs (or resumes) a durable swarm against a SQLite checkpoint file;
 // the test kills it with SIGKILL at random points and starts it again until the run is done.
 //
-//   swarm  --db F --log L --epoch N [--agents 100] [--calls 15]      100 agents x 15 tool calls (chains), idempotent no-op tools
+//   swarm  --db F --log L --epoch N [--agents 100] [--calls 15] [--tool-ms 0] [--tool-slots 64]
+//                                                                      100 agents x 15 tool calls (chains), idempotent no-op tools
+//                                                                      taking tool-ms each, at most tool-slots at once
 //   charge --db F --log L --epoch N [--hang] [--policy fail|approve|rerun] [--answer yes|no]
 //                                                                      one non-idempotent call; --hang blocks after its effect
 //   handler --db F --log L --epoch N [--hang]                          a step calls a non-idempotent tool, then (--hang) blocks
@@ -36,9 +38,10 @@ services.AddSwarm(o =>
     o.Checkpoints.Path = db;
     o.Checkpoints.InFlightNonIdempotentTools = policy;
     o.MaxParallelAgents = 100;
+    o.MaxConcurrentToolCalls = int.Parse(Arg("tool-slots", "64"), System.Globalization.CultureInfo.InvariantCulture);
     o.ValidateRoles = false;
 });
-services.AddSingleton<ITool>(new RecordingTool("noop", idempotent: true, log));
+services.AddSingleton<ITool>(new RecordingTool("noop", idempotent: true, log, latencyMs: int.Parse(Arg("tool-ms", "0"), System.Globalization.CultureInfo.InvariantCulture)));
 services.AddSingleton<ITool>(new RecordingTool("charge", idempotent: false, log, hang && mode == "charge" ? forever : null));
 services.AddSingleton<IStepHandler>(new ChargingHandler(hang ? forever : null));
 await using var provider = services.BuildServiceProvider();

@@ -4,7 +4,7 @@ using System.Text;
 namespace Swarm.Core.CrashHost;
 
 /// <summary>A no-op tool that records each execution and returns a digest of its step id and inputs (so outputs depend on the whole chain).</summary>
-internal sealed class RecordingTool(string name, bool idempotent, ExecutionLog log, TaskCompletionSource? hangAfterEffect = null) : ITool
+internal sealed class RecordingTool(string name, bool idempotent, ExecutionLog log, TaskCompletionSource? hangAfterEffect = null, int latencyMs = 0) : ITool
 {
     public string Name => name;
 
@@ -12,6 +12,11 @@ internal sealed class RecordingTool(string name, bool idempotent, ExecutionLog l
 
     public async ValueTask<ToolResult> InvokeAsync(ToolInvocation invocation, CancellationToken cancellationToken = default)
     {
+        if (latencyMs > 0)
+        {
+            await Task.Delay(latencyMs, cancellationToken);
+        }
+
         log.Append(invocation.StepId, name);
         if (hangAfterEffect is not null)
         {

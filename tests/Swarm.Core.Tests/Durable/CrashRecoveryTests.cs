@@ -38,7 +38,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         var db = dir.File("crash.db");
         var log = dir.File("executions.log");
-        var targets = Enumerable.Range(0, kills).Select(_ => random.Next(1, total)).Order().ToArray();
         var checkpointedIn = new Dictionary<string, int>(StringComparer.Ordinal);
         var previous = new HashSet<string>(StringComparer.Ordinal);
         var killsDone = 0;
@@ -47,7 +46,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var killedWithProgress = 0;
         while (true)
         {
-            using var host = CrashHostProcess.Start(dir.Path, "swarm", "--db", db, "--log", log, "--epoch", epoch.ToString(CultureInfo.InvariantCulture));
+            // Tool calls take 2 ms, 16 at a time: a run lasts long enough for kills at chosen points, at any stage of a step.
+            using var host = CrashHostProcess.Start(dir.Path, "swarm", "--db", db, "--log", log, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--tool-ms", "2", "--tool-slots", "16");
             if (epoch > 0)
             {
                 resumes++;
@@ -55,14 +55,14 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
             if (killsDone < kills)
             {
-                // Kill when the execution log reaches the next random target (plus a random few milliseconds).
-                var target = targets[killsDone];
+                // Kill when the execution log has grown by a random share of the work left (some kills land during start-up).
+                var remaining = total - previous.Count;
+                var target = CountLines(log) + random.Next(0, Math.Max(1, remaining / (kills - killsDone + 1)));
                 while (!host.HasExited && CountLines(log) < target)
                 {
-                    await Task.Delay(2);
+                    await Task.Delay(1);
                 }
 
-                await Task.Delay(random.Next(0, 15));
                 Assert.False(host.HasExited, $"The run finished before kill {killsDone + 1} (target {target} executions); output:\n{string.Join('\n', host.Lines)}");
                 host.Kill();
                 killsDone++;
