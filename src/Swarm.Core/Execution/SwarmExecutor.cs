@@ -297,17 +297,22 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
         }
     }
 
-    internal async ValueTask SaveCheckpointAsync(string runId, StepRecord record)
+    internal async ValueTask SaveCheckpointAsync(SwarmRun run, StepNode node, StepRecord record)
     {
         try
         {
-            await _checkpoints.SaveStepAsync(runId, record, CancellationToken.None).ConfigureAwait(false);
+            await _checkpoints.SaveStepAsync(run.RunId, record, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A failing store must not stop the run; the fault is logged.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.CheckpointFailed(Logger, ex, runId);
+            Log.CheckpointFailed(Logger, ex, run.RunId);
+        }
+
+        if (record.Status == StepStatus.Succeeded)
+        {
+            run.Emit(SwarmEventKind.StepCompleted, node, record.Attempts, record.Role, record.Duration);
         }
     }
 
@@ -605,7 +610,11 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
             _instruments.StepsSucceeded.Add(1, new KeyValuePair<string, object?>(SwarmDiagnostics.StepKindTag, KindNames[(int)node.Step.Kind]));
             _instruments.StepDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>(SwarmDiagnostics.StepKindTag, KindNames[(int)node.Step.Kind]));
             Log.StepSucceeded(Logger, run.RunId, node.QualifiedId, node.Attempts, duration.TotalSeconds);
-            run.Emit(SwarmEventKind.StepCompleted, node, node.Attempts, node.Role, duration);
+            if (!run.Checkpoint)
+            {
+                // A checkpointed run reports the completion once it is durable (SaveCheckpointAsync).
+                run.Emit(SwarmEventKind.StepCompleted, node, node.Attempts, node.Role, duration);
+            }
         }
         else if (status == StepStatus.Failed && node.Attempts > 0)
         {
