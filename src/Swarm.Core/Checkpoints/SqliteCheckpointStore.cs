@@ -26,7 +26,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly int _maxBatch;
-    private readonly Task _writerLoop;
+    private readonly Thread _writerThread;
     private int _disposed;
     private long _batches;
 
@@ -47,7 +47,9 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _insertStep.Parameters.Add("$record", SqliteType.Text);
         _insertStep.Parameters.Add("$at", SqliteType.Integer);
         _insertStep.Prepare();
-        _writerLoop = Task.Run(WriterLoopAsync);
+        // A dedicated thread: its wake-up does not queue behind the run's work items on a busy thread pool.
+        _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "Swarm checkpoint writer" };
+        _writerThread.Start();
     }
 
     /// <summary>Gets the number of transactions the writer committed (a batch of concurrent writes is one).</summary>
@@ -687,15 +689,28 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         await op.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WriterLoopAsync()
+    private void WriterLoop()
     {
         var batch = new List<WriteOp>(_maxBatch);
         var reader = _writes.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
             while (batch.Count < _maxBatch && reader.TryRead(out var op))
             {
                 batch.Add(op);
+            }
+
+            if (batch.Count == 0)
+            {
+                var wait = reader.WaitToReadAsync();
+#pragma warning disable VSTHRD002 // This thread exists to wait for writes; blocking it is the point.
+                if (!(wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult()))
+#pragma warning restore VSTHRD002
+                {
+                    break;
+                }
+
+                continue;
             }
 
             try
@@ -819,9 +834,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         }
 
         _writes.Writer.TryComplete();
-#pragma warning disable VSTHRD003 // The writer loop is this store's own task.
-        await _writerLoop.ConfigureAwait(false);
-#pragma warning restore VSTHRD003
+        await Task.Run(_writerThread.Join).ConfigureAwait(false);
         _insertStep.Dispose();
         await _writer.DisposeAsync().ConfigureAwait(false);
     }
@@ -834,9 +847,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         }
 
         _writes.Writer.TryComplete();
-#pragma warning disable VSTHRD002 // Synchronous dispose waits for the queued writes to commit.
-        _writerLoop.GetAwaiter().GetResult();
-#pragma warning restore VSTHRD002
+        _writerThread.Join();
         _insertStep.Dispose();
         _writer.Dispose();
     }
