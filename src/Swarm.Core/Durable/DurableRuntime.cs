@@ -56,8 +56,22 @@ internal sealed class DurableRuntime : IDisposable
     /// <summary>Records that a step of the run suspended on an interrupt.</summary>
     public void MarkSuspended(string runId) => _suspended.AddOrUpdate(runId, 1, static (_, n) => n + 1);
 
-    /// <summary>Returns whether a step of the run suspended on an interrupt, and forgets it.</summary>
-    public bool TakeSuspended(string runId) => _suspended.TryRemove(runId, out _);
+    /// <summary>At the end of a run: returns whether a step of it suspended on an interrupt, and forgets what this process kept for it.</summary>
+    public bool TakeSuspended(string runId)
+    {
+        if (!_refused.IsEmpty)
+        {
+            foreach (var key in _refused.Keys)
+            {
+                if (key.RunId == runId)
+                {
+                    _refused.TryRemove(key, out _);
+                }
+            }
+        }
+
+        return _suspended.TryRemove(runId, out _);
+    }
 
     public async Task<string> AskAsync(StepContext context, string question, string? defaultAnswer, CancellationToken cancellationToken)
     {
