@@ -42,4 +42,9 @@ public sealed class SwarmOptions
     /// <summary>Gets or sets a value indicating whether the run state is checkpointed to the <see cref="ICheckpointStore"/> after every completed step.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool EnableCheckpoints { get; set; } = true;
+
+    /// <summary>Gets or sets the options of durable runs: the SQLite checkpoint file, in-flight tool policy, interrupts.</summary>
+    /// <value>The default value keeps checkpoints in memory (<see cref="CheckpointOptions.Path"/> is <see langword="null"/>).</value>
+    [ValidateObjectMembers]
+    public CheckpointOptions Checkpoints { get; set; } = new();
 }

@@ -42,6 +42,7 @@ public static class SwarmServiceCollectionExtensions
         services.AddSingleton<SwarmMarkerService>();
         services.AddOptionsWithValidateOnStart<SwarmOptions, SwarmOptionsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwarmOptions>, SwarmOptionsRulesValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwarmOptions>, CheckpointOptionsRulesValidator>());
         services.AddOptionsWithValidateOnStart<FailureRoutingOptions, FailureRoutingOptionsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FailureRoutingOptions>, FailureRoutingOptionsRulesValidator>());
         services.AddOptionsWithValidateOnStart<RuleRouterOptions, RuleRouterOptionsValidator>();
@@ -62,7 +63,9 @@ public static class SwarmServiceCollectionExtensions
             sp.GetRequiredService<SwarmInstruments>()));
         services.TryAddSingleton<IFailureRouter, PolicyFailureRouter>();
         services.TryAddSingleton<IRoleRouter, RuleRouter>();
-        services.TryAddSingleton<ICheckpointStore>(sp => new InMemoryCheckpointStore(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ICheckpointStore>(CheckpointStoreFactory.Create);
+        services.TryAddSingleton(sp => new DurableRuntime(sp.GetRequiredService<ICheckpointStore>(), sp.GetRequiredService<IOptions<SwarmOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<ISwarmRunManager>(sp => new SwarmRunManager(sp.GetRequiredService<ISwarmExecutor>(), sp.GetRequiredService<DurableRuntime>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepHandler, LlmStepHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepHandler, ToolStepHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStepHandler, GraphStepHandler>());

@@ -68,4 +68,22 @@ public static class SwarmDiagnostics
 
     /// <summary>Tag: the failure router's reason.</summary>
     public const string FailureReasonTag = "swarm.failure.reason";
+
+    /// <summary>The counter of steps whose output came from the step cache (<c>{step}</c>).</summary>
+    public const string StepCacheHits = "swarm.step.cache.hits";
+
+    /// <summary>The counter of cacheable steps that ran because the cache had no output for them (<c>{step}</c>).</summary>
+    public const string StepCacheMisses = "swarm.step.cache.misses";
+
+    /// <summary>The step-activity tag telling whether a cacheable step's output came from the cache.</summary>
+    public const string CacheHitTag = "swarm.cache.hit";
+
+    /// <summary>The step-activity tag with the cache key of a step served from the cache.</summary>
+    public const string CacheKeyTag = "swarm.cache.key";
+
+    /// <summary>The name of the activity event a step records when it asks an interrupt.</summary>
+    public const string InterruptEventName = "swarm.interrupt";
+
+    /// <summary>The tag with an interrupt's id.</summary>
+    public const string InterruptIdTag = "swarm.interrupt.id";
 }

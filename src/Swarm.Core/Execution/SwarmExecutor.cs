@@ -20,6 +20,7 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
     private readonly ICheckpointStore _checkpoints;
     private readonly SwarmInstruments _instruments;
     private readonly SemaphoreSlim _toolCalls;
+    private readonly DurableRuntime? _durable;
 
     public SwarmExecutor(
         IServiceProvider services,
@@ -42,6 +43,7 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
         TimeProvider = timeProvider;
         Logger = logger;
         _instruments = instruments;
+        _durable = services.GetService(typeof(DurableRuntime)) as DurableRuntime;
         // A host's handler replaces the built-in one of its kind (registered before or after AddSwarm);
         // among several host handlers for one kind, the last registered wins.
         foreach (var handler in handlers)
@@ -209,6 +211,11 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
             var status = failures.Count > 0 || records.Exists(r => r.Status == StepStatus.Failed)
                 ? SwarmRunStatus.Failed
                 : records.Exists(r => r.Status == StepStatus.Canceled) || token.IsCancellationRequested ? SwarmRunStatus.Canceled : SwarmRunStatus.Succeeded;
+            if (_durable?.TakeSuspended(runId) == true && status == SwarmRunStatus.Canceled && !token.IsCancellationRequested)
+            {
+                status = SwarmRunStatus.Interrupted;
+            }
+
             var result = new SwarmRunResult
             {
                 RunId = runId,
@@ -290,17 +297,22 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
         }
     }
 
-    internal async ValueTask SaveCheckpointAsync(string runId, StepRecord record)
+    internal async ValueTask SaveCheckpointAsync(SwarmRun run, StepNode node, StepRecord record)
     {
         try
         {
-            await _checkpoints.SaveStepAsync(runId, record, CancellationToken.None).ConfigureAwait(false);
+            await _checkpoints.SaveStepAsync(run.RunId, record, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A failing store must not stop the run; the fault is logged.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.CheckpointFailed(Logger, ex, runId);
+            Log.CheckpointFailed(Logger, ex, run.RunId);
+        }
+
+        if (record.Status == StepStatus.Succeeded)
+        {
+            run.Emit(SwarmEventKind.StepCompleted, node, record.Attempts, record.Role, record.Duration);
         }
     }
 
@@ -382,11 +394,20 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
                 }
 
                 var context = new StepContext(run, node, role, _roles.GetValueOrDefault(role), attempt, feedback, previous);
-                output = await handler.ExecuteAsync(context, token).ConfigureAwait(false) ?? StepOutput.Empty;
+                output = (step.Cache is not null && _durable is { } durable
+                    ? await durable.ExecuteCachedAsync(handler, context, token).ConfigureAwait(false)
+                    : await handler.ExecuteAsync(context, token).ConfigureAwait(false)) ?? StepOutput.Empty;
                 if (step.Gates.Count > 0)
                 {
                     failure = await RunGatesAsync(run, node, role, attempt, output, token).ConfigureAwait(false);
                 }
+            }
+            catch (StepInterruptedException) when (!run.Token.IsCancellationRequested && _durable is not null)
+            {
+                // Waiting for an answer: the step suspends (not checkpointed) and runs again on resume.
+                node.Work += TimeProvider.GetElapsedTime(attemptStart);
+                _durable.MarkSuspended(run.RunId);
+                return await run.CancelAsync(node).ConfigureAwait(false);
             }
             catch (OperationCanceledException ex) when (timeoutCts is { IsCancellationRequested: true } && !run.Token.IsCancellationRequested)
             {
@@ -589,7 +610,11 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
             _instruments.StepsSucceeded.Add(1, new KeyValuePair<string, object?>(SwarmDiagnostics.StepKindTag, KindNames[(int)node.Step.Kind]));
             _instruments.StepDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>(SwarmDiagnostics.StepKindTag, KindNames[(int)node.Step.Kind]));
             Log.StepSucceeded(Logger, run.RunId, node.QualifiedId, node.Attempts, duration.TotalSeconds);
-            run.Emit(SwarmEventKind.StepCompleted, node, node.Attempts, node.Role, duration);
+            if (!run.Checkpoint)
+            {
+                // A checkpointed run reports the completion once it is durable (SaveCheckpointAsync).
+                run.Emit(SwarmEventKind.StepCompleted, node, node.Attempts, node.Role, duration);
+            }
         }
         else if (status == StepStatus.Failed && node.Attempts > 0)
         {
@@ -610,7 +635,9 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
 
         try
         {
-            return await tool.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            return !tool.IsIdempotent && _durable is not null
+                ? await _durable.InvokeJournaledAsync(tool, invocation, cancellationToken).ConfigureAwait(false)
+                : await tool.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -604,7 +604,7 @@ internal sealed class SwarmRun
                     record = Executor.Finish(this, current, final);
                     if (Checkpoint && final is StepStatus.Succeeded or StepStatus.Failed)
                     {
-                        await Executor.SaveCheckpointAsync(RunId, record).ConfigureAwait(false);
+                        await Executor.SaveCheckpointAsync(this, current, record).ConfigureAwait(false);
                     }
                 }
                 else

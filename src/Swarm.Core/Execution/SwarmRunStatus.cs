@@ -14,4 +14,7 @@ public enum SwarmRunStatus
 
     /// <summary>The run was canceled, or its time budget ran out.</summary>
     Canceled,
+
+    /// <summary>Steps wait for answers to their interrupts; the run is checkpointed and continues with <see cref="ISwarmRunManager.ResumeAsync"/>.</summary>
+    Interrupted,
 }

@@ -44,4 +44,8 @@ public sealed class TaskStep
 
     /// <summary>Gets or sets the nested workflow a <see cref="StepKind.Graph"/> step runs.</summary>
     public TaskGraph? Graph { get; set; }
+
+    /// <summary>Gets or sets the step's cache policy, or <see langword="null"/> when the step always runs.</summary>
+    /// <remarks>An identical step (same role, instruction, kind, tool, arguments and inputs) of a later run reuses the stored output; needs a durable checkpoint store.</remarks>
+    public StepCachePolicy? Cache { get; set; }
 }

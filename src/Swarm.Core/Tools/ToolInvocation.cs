@@ -33,6 +33,9 @@ public sealed class ToolInvocation
     /// <summary>Gets the run's workspace directory.</summary>
     public string? WorkspaceDirectory { get; init; }
 
+    /// <summary>Gets the id of the calling step's run, or <see langword="null"/> when the call is not part of a run.</summary>
+    public string? RunId { get; init; }
+
     /// <summary>Gets the calling step's attempt (1-based).</summary>
     public int Attempt { get; init; } = 1;
 }

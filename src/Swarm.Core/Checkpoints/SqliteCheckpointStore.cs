@@ -1,0 +1,861 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+#pragma warning disable VSTHRD103 // SqliteDataReader's column reads (IsDBNull) are in-memory accesses of the current row.
+
+namespace Swarm;
+
+/// <summary>
+/// The SQLite checkpoint store: one file in WAL mode; every completed step is one row committed before the step is
+/// reported complete. Concurrent completions are batched: a single writer commits whatever writes are queued in one
+/// transaction, so a thousand parallel completions cost a handful of disk flushes, not a thousand.
+/// </summary>
+/// <remarks>Thread-safe. One store instance owns a file; a second process may read it, but only one should write a given run.</remarks>
+internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, IAsyncDisposable, IDisposable
+{
+    /// <summary>The schema version this code writes and reads.</summary>
+    internal const int SchemaVersion = 1;
+
+    private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly SqliteCommand _insertStep;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly int _maxBatch;
+    private readonly Thread _writerThread;
+    private int _disposed;
+    private long _batches;
+
+    private SqliteCheckpointStore(string connectionString, SqliteConnection writer, CheckpointOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        _connectionString = connectionString;
+        _writer = writer;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _maxBatch = options.MaxBatchSize;
+        _insertStep = writer.CreateCommand();
+        _insertStep.CommandText =
+            "INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) " +
+            "VALUES($run, (SELECT COALESCE(MAX(seq), (SELECT COALESCE(base_through, 0) FROM runs WHERE run_id = $run), 0) + 1 FROM checkpoints WHERE run_id = $run), $step, $status, $record, $at)";
+        _insertStep.Parameters.Add("$run", SqliteType.Text);
+        _insertStep.Parameters.Add("$step", SqliteType.Text);
+        _insertStep.Parameters.Add("$status", SqliteType.Integer);
+        _insertStep.Parameters.Add("$record", SqliteType.Text);
+        _insertStep.Parameters.Add("$at", SqliteType.Integer);
+        _insertStep.Prepare();
+        // A dedicated thread: its wake-up does not queue behind the run's work items on a busy thread pool.
+        _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "Swarm checkpoint writer" };
+        _writerThread.Start();
+    }
+
+    /// <summary>Gets the number of transactions the writer committed (a batch of concurrent writes is one).</summary>
+    public long CommittedBatches => Interlocked.Read(ref _batches);
+
+    /// <summary>Gets the file path, or <c>:memory:</c>.</summary>
+    public string Path { get; private init; } = string.Empty;
+
+    /// <summary>Opens (creating when missing) a checkpoint file and checks its schema.</summary>
+    /// <param name="options">The options; <see cref="CheckpointOptions.Path"/> names the file, or <c>:memory:</c> for a private in-memory database.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="CheckpointSchemaException">The file was written by a newer version of Swarm, or is not a Swarm checkpoint file.</exception>
+    public static SqliteCheckpointStore Open(CheckpointOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.Path);
+        var inMemory = options.Path == ":memory:";
+        var builder = inMemory
+            ? new SqliteConnectionStringBuilder { DataSource = "swarm-" + Guid.NewGuid().ToString("N"), Mode = SqliteOpenMode.Memory, Cache = SqliteCacheMode.Shared }
+            : new SqliteConnectionStringBuilder { DataSource = System.IO.Path.GetFullPath(options.Path), Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true };
+        if (!inMemory && System.IO.Path.GetDirectoryName(builder.DataSource) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connectionString = builder.ToString();
+        var writer = new SqliteConnection(connectionString);
+        try
+        {
+            writer.Open();
+            if (!inMemory)
+            {
+                Execute(writer, "PRAGMA journal_mode=WAL;");
+            }
+
+            Execute(writer, options.FlushToDisk ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+            Execute(writer, "PRAGMA busy_timeout=10000;");
+            EnsureSchema(writer, builder.DataSource);
+            return new SqliteCheckpointStore(connectionString, writer, options, timeProvider, logger) { Path = inMemory ? ":memory:" : builder.DataSource };
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    private static void EnsureSchema(SqliteConnection connection, string path)
+    {
+        var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new CheckpointSchemaException($"The checkpoint file '{path}' has schema version {version}, written by a newer version of Swarm; this version reads schema versions up to {SchemaVersion}. Upgrade Swarm or use another file.")
+            {
+                FoundVersion = version,
+                SupportedVersion = SchemaVersion,
+            };
+        }
+
+        if (version == 0)
+        {
+            var tables = Convert.ToInt64(Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table';"), CultureInfo.InvariantCulture);
+            if (tables > 0)
+            {
+                throw new CheckpointSchemaException($"The file '{path}' is an SQLite database but not a Swarm checkpoint file (it has {tables} table(s) and no Swarm schema version). Use another file.")
+                {
+                    FoundVersion = 0,
+                    SupportedVersion = SchemaVersion,
+                };
+            }
+        }
+
+        using var transaction = connection.BeginTransaction();
+        for (var v = version + 1; v <= SchemaVersion; v++)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Migrations[v - 1];
+            command.ExecuteNonQuery();
+        }
+
+        using (var check = connection.CreateCommand())
+        {
+            check.Transaction = transaction;
+            check.CommandText = "SELECT version FROM swarm_schema;";
+            object? stored;
+            try
+            {
+                stored = check.ExecuteScalar();
+            }
+            catch (SqliteException ex)
+            {
+                throw new CheckpointSchemaException($"The checkpoint file '{path}' claims schema version {version} but its schema table is missing or unreadable.", ex) { FoundVersion = version, SupportedVersion = SchemaVersion };
+            }
+
+            if (stored is null || Convert.ToInt32(stored, CultureInfo.InvariantCulture) != Math.Max(version, SchemaVersion))
+            {
+                throw new CheckpointSchemaException($"The checkpoint file '{path}' has inconsistent schema versions (user_version {version}, swarm_schema {stored ?? "none"}).") { FoundVersion = version, SupportedVersion = SchemaVersion };
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Schema scripts: entry <c>i</c> upgrades version <c>i</c> to <c>i + 1</c>. Never edit a shipped entry; append.</summary>
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE swarm_schema(version INTEGER NOT NULL, written_by TEXT NOT NULL);
+        INSERT INTO swarm_schema(version, written_by) VALUES(1, 'Swarm.Core');
+        CREATE TABLE runs(
+            run_id TEXT PRIMARY KEY,
+            graph TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            parent_run_id TEXT NULL,
+            parent_checkpoint INTEGER NULL,
+            base_through INTEGER NULL,
+            base_records TEXT NULL) WITHOUT ROWID;
+        CREATE TABLE checkpoints(
+            run_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            step_id TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            record TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY(run_id, seq)) WITHOUT ROWID;
+        CREATE TABLE interrupts(
+            run_id TEXT NOT NULL,
+            interrupt_id TEXT NOT NULL,
+            step_id TEXT NOT NULL,
+            question TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NULL,
+            answer TEXT NULL,
+            answered_at INTEGER NULL,
+            PRIMARY KEY(run_id, interrupt_id)) WITHOUT ROWID;
+        CREATE INDEX interrupts_status ON interrupts(status, run_id);
+        CREATE TABLE tool_calls(
+            run_id TEXT NOT NULL,
+            call_key TEXT NOT NULL,
+            epoch TEXT NOT NULL,
+            finished INTEGER NOT NULL,
+            result TEXT NULL,
+            PRIMARY KEY(run_id, call_key)) WITHOUT ROWID;
+        CREATE TABLE step_cache(
+            cache_key TEXT PRIMARY KEY,
+            output TEXT NULL,
+            files TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NULL) WITHOUT ROWID;
+        PRAGMA user_version = 1;
+        """,
+    ];
+
+    public ValueTask StartRunAsync(SwarmRunState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentException.ThrowIfNullOrEmpty(state.RunId);
+        var graph = JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph);
+        var records = state.Steps.Select(r => (r, JsonSerializer.Serialize(r, DurableJsonContext.Default.StepRecord))).ToList();
+        var now = ToUnix(_timeProvider.GetUtcNow());
+        return EnqueueAsync(
+            (connection, transaction) =>
+            {
+                var exists = Scalar(connection, transaction, "SELECT 1 FROM runs WHERE run_id = $run;", ("$run", state.RunId)) is not null;
+                if (exists)
+                {
+                    NonQuery(connection, transaction, "UPDATE runs SET status = $status, updated_at = $at WHERE run_id = $run;", ("$run", state.RunId), ("$status", (int)state.Status), ("$at", now));
+                    return;
+                }
+
+                NonQuery(
+                    connection,
+                    transaction,
+                    "INSERT INTO runs(run_id, graph, status, started_at, updated_at) VALUES($run, $graph, $status, $started, $at);",
+                    ("$run", state.RunId),
+                    ("$graph", graph),
+                    ("$status", (int)state.Status),
+                    ("$started", ToUnix(state.StartedAt == default ? _timeProvider.GetUtcNow() : state.StartedAt)),
+                    ("$at", now));
+                foreach (var (record, json) in records)
+                {
+                    InsertStep(transaction, state.RunId, record, json, now);
+                }
+            },
+            cancellationToken);
+    }
+
+    public ValueTask SaveStepAsync(string runId, StepRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentNullException.ThrowIfNull(record);
+        var json = JsonSerializer.Serialize(record, DurableJsonContext.Default.StepRecord);
+        var now = ToUnix(_timeProvider.GetUtcNow());
+        return EnqueueAsync((_, transaction) => InsertStep(transaction, runId, record, json, now), cancellationToken);
+    }
+
+    public ValueTask CompleteRunAsync(string runId, SwarmRunStatus status, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        var now = ToUnix(_timeProvider.GetUtcNow());
+        return EnqueueAsync(
+            (connection, transaction) => NonQuery(connection, transaction, "UPDATE runs SET status = $status, updated_at = $at WHERE run_id = $run;", ("$run", runId), ("$status", (int)status), ("$at", now)),
+            cancellationToken);
+    }
+
+    /// <summary>Records a fork: a new run whose state is a copy of another run's state at a checkpoint.</summary>
+    public ValueTask ForkRunAsync(SwarmRunState state, string parentRunId, int parentCheckpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var graph = JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph);
+        var records = state.Steps.Select(r => (r, JsonSerializer.Serialize(r, DurableJsonContext.Default.StepRecord))).ToList();
+        var now = ToUnix(_timeProvider.GetUtcNow());
+        return EnqueueAsync(
+            (connection, transaction) =>
+            {
+                NonQuery(
+                    connection,
+                    transaction,
+                    "INSERT INTO runs(run_id, graph, status, started_at, updated_at, parent_run_id, parent_checkpoint) VALUES($run, $graph, $status, $at, $at, $parent, $checkpoint);",
+                    ("$run", state.RunId),
+                    ("$graph", graph),
+                    ("$status", (int)SwarmRunStatus.Running),
+                    ("$at", now),
+                    ("$parent", parentRunId),
+                    ("$checkpoint", parentCheckpoint));
+                foreach (var (record, json) in records)
+                {
+                    InsertStep(transaction, state.RunId, record, json, now);
+                }
+            },
+            cancellationToken);
+    }
+
+    public async ValueTask<SwarmRunState?> LoadAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        return await LoadCoreAsync(runId, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<SwarmRunState?> LoadAtAsync(string runId, int checkpoint, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentOutOfRangeException.ThrowIfNegative(checkpoint);
+        return await LoadCoreAsync(runId, checkpoint, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<SwarmRunState?> LoadCoreAsync(string runId, int? upTo, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        SwarmRunState state;
+        int? baseThrough;
+        string? baseRecords;
+        long updated;
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT graph, status, started_at, updated_at, base_through, base_records FROM runs WHERE run_id = $run;";
+            command.Parameters.AddWithValue("$run", runId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            state = new SwarmRunState
+            {
+                RunId = runId,
+                Graph = JsonSerializer.Deserialize(reader.GetString(0), DurableJsonContext.Default.TaskGraph) ?? new TaskGraph(),
+                Status = (SwarmRunStatus)reader.GetInt32(1),
+                StartedAt = FromUnix(reader.GetInt64(2)),
+            };
+            updated = reader.GetInt64(3);
+            baseThrough = reader.IsDBNull(4) ? null : reader.GetInt32(4);
+            baseRecords = reader.IsDBNull(5) ? null : reader.GetString(5);
+        }
+
+        if (upTo is { } limit && baseThrough is { } compacted && limit < compacted)
+        {
+            throw new InvalidOperationException($"Checkpoint {limit} of run '{runId}' was compacted by retention; checkpoints {compacted} and later remain.");
+        }
+
+        var steps = new List<StepRecord>();
+        if (baseRecords is not null)
+        {
+            steps.AddRange(JsonSerializer.Deserialize(baseRecords, DurableJsonContext.Default.ListStepRecord) ?? []);
+        }
+
+        var last = baseThrough ?? 0;
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT seq, record, created_at FROM checkpoints WHERE run_id = $run AND seq <= $upTo ORDER BY seq;";
+            command.Parameters.AddWithValue("$run", runId);
+            command.Parameters.AddWithValue("$upTo", upTo ?? int.MaxValue);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                last = reader.GetInt32(0);
+                steps.Add(JsonSerializer.Deserialize(reader.GetString(1), DurableJsonContext.Default.StepRecord)!);
+                updated = Math.Max(updated, reader.GetInt64(2));
+            }
+        }
+
+        if (upTo is { } wanted && wanted > last)
+        {
+            throw new ArgumentOutOfRangeException(nameof(upTo), wanted, $"Run '{runId}' has {last} checkpoint(s); checkpoint {wanted} does not exist.");
+        }
+
+        state.Steps = steps;
+        state.UpdatedAt = FromUnix(updated);
+        return state;
+    }
+
+    public async ValueTask<IReadOnlyList<CheckpointInfo>> ListCheckpointsAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, step_id, status, created_at FROM checkpoints WHERE run_id = $run ORDER BY seq;";
+        command.Parameters.AddWithValue("$run", runId);
+        var list = new List<CheckpointInfo>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new CheckpointInfo
+            {
+                RunId = runId,
+                Sequence = reader.GetInt32(0),
+                StepId = reader.GetString(1),
+                Status = (StepStatus)reader.GetInt32(2),
+                CreatedAt = FromUnix(reader.GetInt64(3)),
+            });
+        }
+
+        return list;
+    }
+
+    public async ValueTask<IReadOnlyList<string>> ListRunsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT run_id FROM runs ORDER BY started_at, run_id;";
+        var list = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(reader.GetString(0));
+        }
+
+        return list;
+    }
+
+    public async ValueTask<SwarmInterrupt> AddInterruptAsync(SwarmInterrupt interrupt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(interrupt);
+        await EnqueueAsync(
+            (connection, transaction) => NonQuery(
+                connection,
+                transaction,
+                "INSERT OR IGNORE INTO interrupts(run_id, interrupt_id, step_id, question, status, created_at, expires_at) VALUES($run, $id, $step, $question, 0, $at, $expires);",
+                ("$run", interrupt.RunId),
+                ("$id", interrupt.InterruptId),
+                ("$step", interrupt.StepId),
+                ("$question", interrupt.Question),
+                ("$at", ToUnix(interrupt.CreatedAt)),
+                ("$expires", interrupt.ExpiresAt is { } e ? ToUnix(e) : null)),
+            cancellationToken).ConfigureAwait(false);
+        return (await GetInterruptAsync(interrupt.RunId, interrupt.InterruptId, cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async ValueTask<SwarmInterrupt?> GetInterruptAsync(string runId, string interruptId, CancellationToken cancellationToken)
+    {
+        var list = await QueryInterruptsAsync("WHERE run_id = $run AND interrupt_id = $id", [("$run", runId), ("$id", interruptId)], cancellationToken).ConfigureAwait(false);
+        return list.Count == 0 ? null : list[0];
+    }
+
+    public async ValueTask<SwarmInterrupt?> AnswerInterruptAsync(string runId, string interruptId, string answer, DateTimeOffset answeredAt, InterruptStatus status, CancellationToken cancellationToken)
+    {
+        await EnqueueAsync(
+            (connection, transaction) => NonQuery(
+                connection,
+                transaction,
+                "UPDATE interrupts SET status = $status, answer = $answer, answered_at = $at WHERE run_id = $run AND interrupt_id = $id AND status = 0;",
+                ("$run", runId),
+                ("$id", interruptId),
+                ("$status", (int)status),
+                ("$answer", answer),
+                ("$at", ToUnix(answeredAt))),
+            cancellationToken).ConfigureAwait(false);
+        return await GetInterruptAsync(runId, interruptId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<IReadOnlyList<SwarmInterrupt>> ListInterruptsAsync(string? runId, InterruptStatus? status, CancellationToken cancellationToken)
+    {
+        var where = new List<string>();
+        var parameters = new List<(string, object?)>();
+        if (runId is not null)
+        {
+            where.Add("run_id = $run");
+            parameters.Add(("$run", runId));
+        }
+
+        if (status is { } s)
+        {
+            where.Add("status = $status");
+            parameters.Add(("$status", (int)s));
+        }
+
+        return QueryInterruptsAsync(where.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", where), [.. parameters], cancellationToken);
+    }
+
+    private async ValueTask<IReadOnlyList<SwarmInterrupt>> QueryInterruptsAsync(string where, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // The WHERE clause is built from constants; values are parameters.
+        command.CommandText = "SELECT run_id, interrupt_id, step_id, question, status, created_at, expires_at, answer, answered_at FROM interrupts " + where + " ORDER BY created_at, run_id, interrupt_id;";
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        var list = new List<SwarmInterrupt>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new SwarmInterrupt
+            {
+                RunId = reader.GetString(0),
+                InterruptId = reader.GetString(1),
+                StepId = reader.GetString(2),
+                Question = reader.GetString(3),
+                Status = (InterruptStatus)reader.GetInt32(4),
+                CreatedAt = FromUnix(reader.GetInt64(5)),
+                ExpiresAt = reader.IsDBNull(6) ? null : FromUnix(reader.GetInt64(6)),
+                Answer = reader.IsDBNull(7) ? null : reader.GetString(7),
+                AnsweredAt = reader.IsDBNull(8) ? null : FromUnix(reader.GetInt64(8)),
+            });
+        }
+
+        return list;
+    }
+
+    public async ValueTask<ToolCallEntry?> GetToolCallAsync(string runId, string callKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT epoch, finished, result FROM tool_calls WHERE run_id = $run AND call_key = $key;";
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$key", callKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new ToolCallEntry(reader.GetString(0), reader.GetInt32(1) == 1, reader.IsDBNull(2) ? null : reader.GetString(2))
+            : null;
+    }
+
+    public ValueTask BeginToolCallAsync(string runId, string callKey, string epoch, CancellationToken cancellationToken) =>
+        EnqueueAsync(
+            (connection, transaction) => NonQuery(connection, transaction, "INSERT OR REPLACE INTO tool_calls(run_id, call_key, epoch, finished, result) VALUES($run, $key, $epoch, 0, NULL);", ("$run", runId), ("$key", callKey), ("$epoch", epoch)),
+            cancellationToken);
+
+    public ValueTask ForgetToolCallAsync(string runId, string callKey, string epoch, CancellationToken cancellationToken) =>
+        EnqueueAsync(
+            (connection, transaction) => NonQuery(connection, transaction, "DELETE FROM tool_calls WHERE run_id = $run AND call_key = $key AND epoch = $epoch AND finished = 0;", ("$run", runId), ("$key", callKey), ("$epoch", epoch)),
+            cancellationToken);
+
+    public ValueTask EndToolCallAsync(string runId, string callKey, string epoch, string result, CancellationToken cancellationToken) =>
+        EnqueueAsync(
+            (connection, transaction) => NonQuery(connection, transaction, "UPDATE tool_calls SET finished = 1, result = $result WHERE run_id = $run AND call_key = $key AND epoch = $epoch;", ("$run", runId), ("$key", callKey), ("$epoch", epoch), ("$result", result)),
+            cancellationToken);
+
+    public async ValueTask<CachedStepOutput?> GetCachedAsync(string key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT output, files, created_at, expires_at FROM step_cache WHERE cache_key = $key AND (expires_at IS NULL OR expires_at > $now);";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$now", ToUnix(now));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new CachedStepOutput(
+            reader.IsDBNull(0) ? null : reader.GetString(0),
+            JsonSerializer.Deserialize(reader.GetString(1), DurableJsonContext.Default.ListString) ?? [],
+            FromUnix(reader.GetInt64(2)),
+            reader.IsDBNull(3) ? null : FromUnix(reader.GetInt64(3)));
+    }
+
+    public ValueTask PutCachedAsync(string key, CachedStepOutput output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var files = JsonSerializer.Serialize([.. output.Files], DurableJsonContext.Default.ListString);
+        return EnqueueAsync(
+            (connection, transaction) => NonQuery(
+                connection,
+                transaction,
+                "INSERT OR REPLACE INTO step_cache(cache_key, output, files, created_at, expires_at) VALUES($key, $output, $files, $at, $expires);",
+                ("$key", key),
+                ("$output", output.Output),
+                ("$files", files),
+                ("$at", ToUnix(output.CreatedAt)),
+                ("$expires", output.ExpiresAt is { } e ? ToUnix(e) : null)),
+            cancellationToken);
+    }
+
+    public async ValueTask<RetentionReport> PruneAsync(CheckpointRetention retention, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(retention);
+        RetentionReport? report = null;
+        var nowUnix = ToUnix(now);
+        await EnqueueAsync(
+            (connection, transaction) =>
+            {
+                // Only finished runs without a pending interrupt are candidates: anything resumable keeps everything.
+                const string Finished = "status IN (1, 2, 3) AND NOT EXISTS (SELECT 1 FROM interrupts i WHERE i.run_id = runs.run_id AND i.status = 0)";
+                var runsRemoved = 0;
+                if (retention.MaxRunAge is { } age)
+                {
+                    var cutoff = ToUnix(now - age);
+                    foreach (var table in RunTables)
+                    {
+#pragma warning disable CA2100 // Table names are constants.
+                        NonQuery(connection, transaction, $"DELETE FROM {table} WHERE run_id IN (SELECT run_id FROM runs WHERE {Finished} AND updated_at < $cutoff);", ("$cutoff", cutoff));
+#pragma warning restore CA2100
+                    }
+
+                    runsRemoved = NonQuery(connection, transaction, $"DELETE FROM runs WHERE {Finished} AND updated_at < $cutoff;", ("$cutoff", cutoff));
+                }
+
+                var compacted = 0;
+                if (retention.KeepLastCheckpointsPerRun is { } keep)
+                {
+                    compacted = Compact(connection, transaction, Finished, keep);
+                }
+
+                var cacheRemoved = NonQuery(connection, transaction, "DELETE FROM step_cache WHERE expires_at IS NOT NULL AND expires_at <= $now;", ("$now", nowUnix));
+                var toolCallsRemoved = NonQuery(connection, transaction, $"DELETE FROM tool_calls WHERE finished = 1 AND run_id IN (SELECT run_id FROM runs WHERE {Finished});");
+                report = new RetentionReport { RunsRemoved = runsRemoved, CheckpointsCompacted = compacted, CacheEntriesRemoved = cacheRemoved, ToolCallsRemoved = toolCallsRemoved };
+            },
+            cancellationToken).ConfigureAwait(false);
+        return report!;
+    }
+
+    private static readonly string[] RunTables = ["checkpoints", "interrupts", "tool_calls"];
+
+    private static int Compact(SqliteConnection connection, SqliteTransaction transaction, string finished, int keep)
+    {
+        var candidates = new List<(string RunId, int Cut)>();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+#pragma warning disable CA2100 // Built from constants.
+            command.CommandText = $"SELECT run_id, (SELECT MAX(seq) FROM checkpoints c WHERE c.run_id = runs.run_id) - $keep FROM runs WHERE {finished};";
+#pragma warning restore CA2100
+            command.Parameters.AddWithValue("$keep", keep);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                if (!reader.IsDBNull(1) && reader.GetInt32(1) > 0)
+                {
+                    candidates.Add((reader.GetString(0), reader.GetInt32(1)));
+                }
+            }
+        }
+
+        var total = 0;
+        foreach (var (runId, cut) in candidates)
+        {
+            // Fold the checkpoints up to the cut into the run's base state: the newest record of each step survives.
+            var records = new List<StepRecord>();
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = "SELECT base_records FROM runs WHERE run_id = $run;";
+                command.Parameters.AddWithValue("$run", runId);
+                if (command.ExecuteScalar() is string existing)
+                {
+                    records.AddRange(JsonSerializer.Deserialize(existing, DurableJsonContext.Default.ListStepRecord) ?? []);
+                }
+            }
+
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = "SELECT record FROM checkpoints WHERE run_id = $run AND seq <= $cut ORDER BY seq;";
+                command.Parameters.AddWithValue("$run", runId);
+                command.Parameters.AddWithValue("$cut", cut);
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    var record = JsonSerializer.Deserialize(reader.GetString(0), DurableJsonContext.Default.StepRecord)!;
+                    records.RemoveAll(r => r.StepId == record.StepId);
+                    records.Add(record);
+                }
+            }
+
+            var removed = NonQuery(connection, transaction, "DELETE FROM checkpoints WHERE run_id = $run AND seq <= $cut;", ("$run", runId), ("$cut", cut));
+            NonQuery(
+                connection,
+                transaction,
+                "UPDATE runs SET base_through = $cut, base_records = $records WHERE run_id = $run;",
+                ("$run", runId),
+                ("$cut", cut),
+                ("$records", JsonSerializer.Serialize(records, DurableJsonContext.Default.ListStepRecord)));
+            total += removed;
+        }
+
+        return total;
+    }
+
+    private void InsertStep(SqliteTransaction transaction, string runId, StepRecord record, string json, long now)
+    {
+        _insertStep.Transaction = transaction;
+        _insertStep.Parameters[0].Value = runId;
+        _insertStep.Parameters[1].Value = record.StepId;
+        _insertStep.Parameters[2].Value = (int)record.Status;
+        _insertStep.Parameters[3].Value = json;
+        _insertStep.Parameters[4].Value = now;
+        _insertStep.ExecuteNonQuery();
+    }
+
+    private async ValueTask EnqueueAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var op = new WriteOp(write);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(op), this);
+
+        // The write is durable once this completes; cancellation stops the wait, not a write already queued.
+        await op.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void WriterLoop()
+    {
+        var batch = new List<WriteOp>(_maxBatch);
+        var reader = _writes.Reader;
+        while (true)
+        {
+            while (batch.Count < _maxBatch && reader.TryRead(out var op))
+            {
+                batch.Add(op);
+            }
+
+            if (batch.Count == 0)
+            {
+                var wait = reader.WaitToReadAsync();
+#pragma warning disable VSTHRD002 // This thread exists to wait for writes; blocking it is the point.
+                if (!(wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult()))
+#pragma warning restore VSTHRD002
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            try
+            {
+                CommitBatch(batch);
+                foreach (var op in batch)
+                {
+                    op.Done.TrySetResult();
+                }
+            }
+#pragma warning disable CA1031 // A failed batch is retried one write at a time so one bad write fails alone; every waiter gets its outcome.
+            catch (Exception batchFault)
+#pragma warning restore CA1031
+            {
+                Log.CheckpointBatchFailed(_logger, batchFault, batch.Count);
+                foreach (var op in batch)
+                {
+                    try
+                    {
+                        CommitBatch([op]);
+                        op.Done.TrySetResult();
+                    }
+#pragma warning disable CA1031 // The fault goes to the waiter.
+                    catch (Exception ex)
+#pragma warning restore CA1031
+                    {
+                        op.Done.TrySetException(ex);
+                    }
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private void CommitBatch(List<WriteOp> batch)
+    {
+        using var transaction = _writer.BeginTransaction(deferred: false);
+        foreach (var op in batch)
+        {
+            op.Write(_writer, transaction);
+        }
+
+        transaction.Commit();
+        Interlocked.Increment(ref _batches);
+    }
+
+    private async ValueTask<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Constant SQL.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        return command.ExecuteScalar();
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+#pragma warning disable CA2100 // Constant SQL; values are parameters.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Constant SQL.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        command.ExecuteNonQuery();
+    }
+
+    private static int NonQuery(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+#pragma warning disable CA2100 // Constant SQL; values are parameters.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+
+    private static long ToUnix(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromUnix(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _writes.Writer.TryComplete();
+        await Task.Run(_writerThread.Join).ConfigureAwait(false);
+        _insertStep.Dispose();
+        await _writer.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _writes.Writer.TryComplete();
+        _writerThread.Join();
+        _insertStep.Dispose();
+        _writer.Dispose();
+    }
+
+    private sealed class WriteOp(Action<SqliteConnection, SqliteTransaction> write)
+    {
+        public Action<SqliteConnection, SqliteTransaction> Write { get; } = write;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
