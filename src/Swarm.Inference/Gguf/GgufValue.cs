@@ -239,7 +239,7 @@ public sealed class GgufValue : IEquatable<GgufValue>
     /// <typeparam name="T">The .NET element type matching <see cref="ArrayElementType"/>.</typeparam>
     /// <returns>The elements (the stored array; do not mutate).</returns>
     /// <exception cref="InvalidOperationException">The value is not an array of <typeparamref name="T"/>.</exception>
-    public IReadOnlyList<T> GetArray<T>() => Type == GgufValueType.Array && _value is T[] a ? a : throw NotA($"an array of {typeof(T).Name}");
+    public IReadOnlyList<T> GetArray<T>() => Type == GgufValueType.Array && _value.GetType() == typeof(T[]) ? (T[])_value : throw NotA($"an array of {typeof(T).Name}");
 
     /// <inheritdoc />
     public bool Equals(GgufValue? other)
