@@ -30,6 +30,8 @@ public sealed class SpeculativeDecoder : IDisposable
     private readonly TimeProvider time;
     private readonly Thread thread;
     private bool stopping;
+    private long verifyDecodes;
+    private long draftDecodes;
 
     private SpeculativeDecoder(LlamaModel target, LlamaModel? draft, PromptLookupOptions? lookupOptions, SpeculativeDecodingOptions? options)
     {
@@ -85,6 +87,12 @@ public sealed class SpeculativeDecoder : IDisposable
 
     /// <summary>Gets the most generations decoded at once.</summary>
     public int MaxSequenceCount => options.MaxSequenceCount;
+
+    /// <summary>Gets the target decodes that verified drafts so far; one decode serves every active sequence.</summary>
+    public long VerifyDecodeCount => Interlocked.Read(ref verifyDecodes);
+
+    /// <summary>Gets the draft-model decodes so far; one decode serves every sequence still drafting.</summary>
+    public long DraftDecodeCount => Interlocked.Read(ref draftDecodes);
 
     /// <summary>Creates a decoder whose drafts come from a small draft model sharing the target's vocabulary.</summary>
     /// <param name="target">The model whose output is produced.</param>
@@ -404,6 +412,7 @@ public sealed class SpeculativeDecoder : IDisposable
 
             var start = time.GetTimestamp();
             context.DecodeCore(batch);
+            Interlocked.Increment(ref draftDecodes);
             foreach (var s in active)
             {
                 if (!s.Drafting)
@@ -466,6 +475,7 @@ public sealed class SpeculativeDecoder : IDisposable
 
         var start = time.GetTimestamp();
         targetContext.DecodeCore(targetBatch);
+        Interlocked.Increment(ref verifyDecodes);
         var seconds = time.GetElapsedTime(start).TotalSeconds;
         var vocab = TargetModel.Vocab;
         foreach (var s in active.ToList())

@@ -12,7 +12,7 @@ internal sealed class SpeculativeSequence
         var sampling = options.Sampling ?? LlamaSamplerOptions.Greedy;
         Greedy = sampling.IsGreedy;
         Distribution = new TokenDistribution(sampling);
-        Random = new Random(unchecked((int)(sampling.Seed ?? (uint)System.Random.Shared.Next())));
+        Random = new Random(MixSeed(sampling.Seed ?? (uint)System.Random.Shared.Next()));
         Tokens = new List<int>(prompt.Length + Math.Min(options.MaxTokens, 4096) + SpeculativeDecodingOptions.MaxSupportedDraftLength + 1);
         Tokens.AddRange(prompt);
         TargetProbabilities = new float[vocabularySize];
@@ -28,6 +28,16 @@ internal sealed class SpeculativeSequence
     }
 
     public int[] Prompt { get; }
+
+    /// <summary>SplitMix64 finalizer: consecutive user seeds (1, 2, 3…) give unrelated streams (the seeded
+    /// <see cref="System.Random"/> is correlated across neighbouring seeds).</summary>
+    internal static int MixSeed(uint seed)
+    {
+        var z = seed + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return unchecked((int)(z ^ (z >> 31)));
+    }
 
     public LlamaGenerationOptions Options { get; }
 

@@ -18,12 +18,23 @@ public sealed class SpeculativeFixture : IDisposable
             throw new InvalidOperationException("llama.cpp native libraries are missing: run `bash eng/setup.sh`. " + ex.Message, ex);
         }
 
-        Pair = SyntheticModels.CreateDraftTargetPair(SyntheticModelSpec.Tiny with { Name = "spec-draft", Seed = 11 }, extraTargetLayers: 1, divergence: 0.35f);
+        Pair = SyntheticModels.CreateDraftTargetPair(BatchInvariant with { Name = "spec-draft", Seed = 11 }, extraTargetLayers: 1, divergence: 0.35f);
         Target = LlamaModel.Load(SyntheticModels.GetOrCreate(Pair.Target));
         Draft = LlamaModel.Load(SyntheticModels.GetOrCreate(Pair.Draft));
-        Unrelated = LlamaModel.Load(SyntheticModels.GetOrCreate(SyntheticModelSpec.Tiny with { Name = "spec-unrelated", Seed = 977 }));
-        Successor = LlamaModel.Load(SyntheticModels.GetOrCreate(SyntheticModelSpec.Tiny with { Name = "spec-successor", Weights = SyntheticWeights.Successor, ResidualScale = 0f }));
+        Unrelated = LlamaModel.Load(SyntheticModels.GetOrCreate(BatchInvariant with { Name = "spec-unrelated", Seed = 977 }));
+        Successor = LlamaModel.Load(SyntheticModels.GetOrCreate(BatchInvariant with { Name = "spec-successor", Weights = SyntheticWeights.Successor, ResidualScale = 0f }));
     }
+
+    /// <summary>Gets a tiny spec whose every matrix product takes the same CPU kernel for one token as for many.</summary>
+    /// <remarks>llama.cpp's CPU backend multiplies a one-token batch with ggml's dot products but a batch of two or more
+    /// with llamafile's tiled GEMM when the shapes allow it (inner size a multiple of the SIMD width, rows a multiple of
+    /// 4); the two round differently, so a verify batch can flip the arg-max of a near-tie that plain one-token decoding
+    /// resolves the other way. With an embedding of 68, heads of 34 and a feed-forward of 132 no product qualifies for
+    /// the GEMM, so decoding is batch-invariant and greedy speculative output must be token for token identical.</remarks>
+    public static SyntheticModelSpec BatchInvariant { get; } = SyntheticModelSpec.Tiny with
+    {
+        Name = "batch-invariant", EmbeddingLength = 68, HeadCount = 2, KvHeadCount = 2, FeedForwardLength = 132,
+    };
 
     public SyntheticModelPair Pair { get; }
 
