@@ -104,6 +104,42 @@ public sealed class LlamaBatchedDecoder : IAsyncDisposable, IDisposable
     /// <exception cref="LlamaContextOverflowException">The prompt does not fit in <see cref="SequenceContextSize"/>.</exception>
     /// <exception cref="ObjectDisposedException">The decoder is disposed.</exception>
     public LlamaSequence Submit(IReadOnlyList<int> promptTokens, LlamaGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        => SubmitAll([promptTokens], options, cancellationToken)[0];
+
+    /// <summary>Queues several generations at once, so that they join the same step (a fan-out of agents).</summary>
+    /// <param name="prompts">The prompts' tokens (each at least one token).</param>
+    /// <param name="options">Limits and sampling shared by all; <see langword="null"/> for greedy, 256 tokens.</param>
+    /// <param name="cancellationToken">Ends the sequences.</param>
+    /// <returns>The sequences, in the order of <paramref name="prompts"/>.</returns>
+    /// <exception cref="LlamaContextOverflowException">A prompt does not fit in <see cref="SequenceContextSize"/>; nothing is queued.</exception>
+    /// <exception cref="ObjectDisposedException">The decoder is disposed.</exception>
+    public IReadOnlyList<LlamaSequence> SubmitAll(IEnumerable<IReadOnlyList<int>> prompts, LlamaGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        var sequences = prompts.Select(p => Create(p, options, cancellationToken)).ToList();
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(stopping, this);
+            foreach (var sequence in sequences)
+            {
+                pending.Enqueue(sequence);
+            }
+
+            Monitor.PulseAll(gate);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            foreach (var sequence in sequences)
+            {
+                sequence.Registration = cancellationToken.Register(static s => ((LlamaBatchedDecoder)s!).Wake(), this);
+            }
+        }
+
+        return sequences;
+    }
+
+    private LlamaSequence Create(IReadOnlyList<int> promptTokens, LlamaGenerationOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(promptTokens);
         ArgumentOutOfRangeException.ThrowIfZero(promptTokens.Count);
@@ -131,18 +167,6 @@ public sealed class LlamaBatchedDecoder : IAsyncDisposable, IDisposable
             StartTimestamp = Stopwatch.GetTimestamp(),
         };
         sequence.StopCallback = Wake;
-        lock (gate)
-        {
-            ObjectDisposedException.ThrowIf(stopping, this);
-            pending.Enqueue(sequence);
-            Monitor.PulseAll(gate);
-        }
-
-        if (cancellationToken.CanBeCanceled)
-        {
-            sequence.Registration = cancellationToken.Register(static s => ((LlamaBatchedDecoder)s!).Wake(), this);
-        }
-
         return sequence;
     }
 

@@ -19,18 +19,24 @@ public sealed unsafe class LlamaModel : IDisposable
 
     private readonly SafeLlamaModelHandle handle;
 
-    private LlamaModel(string path, SafeLlamaModelHandle handle)
+    private LlamaModel(string path, SafeLlamaModelHandle handle, bool vocabularyOnly)
     {
         Path = path;
         this.handle = handle;
         Metadata = ReadMetadata(handle);
-        Description = ReadString((buf, size) => LlamaNative.llama_model_desc(handle, buf, size));
-        ParameterCount = LlamaNative.llama_model_n_params(handle);
-        SizeInBytes = LlamaNative.llama_model_size(handle);
-        LayerCount = LlamaNative.llama_model_n_layer(handle);
-        EmbeddingLength = LlamaNative.llama_model_n_embd(handle);
-        HeadCount = LlamaNative.llama_model_n_head(handle);
-        TrainingContextLength = LlamaNative.llama_model_n_ctx_train(handle);
+        Description = vocabularyOnly ? "vocabulary only" : ReadString((buf, size) => LlamaNative.llama_model_desc(handle, buf, size));
+        IsVocabularyOnly = vocabularyOnly;
+        if (!vocabularyOnly)
+        {
+            // llama.cpp v0.5.0 aborts on per-layer queries of a vocabulary-only model.
+            ParameterCount = LlamaNative.llama_model_n_params(handle);
+            SizeInBytes = LlamaNative.llama_model_size(handle);
+            LayerCount = LlamaNative.llama_model_n_layer(handle);
+            EmbeddingLength = LlamaNative.llama_model_n_embd(handle);
+            HeadCount = LlamaNative.llama_model_n_head(handle);
+            TrainingContextLength = LlamaNative.llama_model_n_ctx_train(handle);
+        }
+
         unsafe
         {
             ChatTemplate = LlamaNative.PtrToString(LlamaNative.llama_model_chat_template(handle, null));
@@ -50,6 +56,9 @@ public sealed unsafe class LlamaModel : IDisposable
 
     /// <summary>Gets the <c>general.architecture</c> value, for example <c>llama</c>.</summary>
     public string Architecture => Metadata.TryGetValue("general.architecture", out var arch) ? arch : string.Empty;
+
+    /// <summary>Gets a value indicating whether only the vocabulary was loaded (no weights; the size properties are 0 and no context can be created).</summary>
+    public bool IsVocabularyOnly { get; }
 
     /// <summary>Gets the number of parameters.</summary>
     public ulong ParameterCount { get; }
@@ -124,7 +133,7 @@ public sealed unsafe class LlamaModel : IDisposable
                 $"llama.cpp could not load the model '{fullPath}'{(reason.Length > 0 ? ": " + reason : " (no reason was logged)")}. Check that it is a complete GGUF file of an architecture llama.cpp v0.5.0 supports.");
         }
 
-        return new LlamaModel(fullPath, handle);
+        return new LlamaModel(fullPath, handle, options.VocabularyOnly);
     }
 
     /// <summary>Gets one metadata value as a string.</summary>
@@ -144,6 +153,11 @@ public sealed unsafe class LlamaModel : IDisposable
     public LlamaContext CreateContext(LlamaContextOptions? options = null)
     {
         ObjectDisposedException.ThrowIf(handle.IsClosed, this);
+        if (IsVocabularyOnly)
+        {
+            throw new InvalidOperationException($"The model '{Path}' was loaded with LlamaModelOptions.VocabularyOnly; load its weights to create a context.");
+        }
+
         return new LlamaContext(this, options ?? new LlamaContextOptions());
     }
 

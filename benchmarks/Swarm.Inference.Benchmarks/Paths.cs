@@ -1,0 +1,34 @@
+using Swarm.Inference.Models;
+
+namespace Swarm.Inference.Benchmarks;
+
+/// <summary>Locates the repository and the synthetic models the benchmarks use.</summary>
+public static class Paths
+{
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "benchmarks", "native", "build.sh")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("Run the benchmarks from the Swarm repository (benchmarks/native/build.sh not found above " + AppContext.BaseDirectory + ").");
+        }
+    }
+
+    /// <summary>tiny: 2 layers × 64 (≈0.5 MB F32); small: 8 × 512 (≈104 MB F32); large: 12 × 2048 (≈1.24 GB F16, memory-bound).</summary>
+    public static string Model(string name) => SyntheticModels.GetOrCreate(name switch
+    {
+        "tiny" => SyntheticModelSpec.Tiny,
+        "small" => SyntheticModelSpec.Small,
+        "large" => SyntheticModelSpec.Large,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "tiny, small or large"),
+    });
+
+    public static int[] Prompt(int length) => Enumerable.Range(0, length).Select(i => 3 + (i * 7 % 250)).ToArray();
+}
