@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Swarm.Inference.Gguf;
 
@@ -75,7 +76,8 @@ internal static class GgmlTensorCodec
         }
     }
 
-    /// <summary>Q8_0: per block of 32, scale d = max|x| / 127 stored as f16, then q = round(x / d) as signed bytes.</summary>
+    /// <summary>Q8_0: per block of 32, scale d = max|x| / 127 stored as f16, then q = round(x / d) (half away from zero)
+    /// as signed bytes — llama.cpp's reference quantizer, bit for bit. Vectorized where the hardware allows.</summary>
     public static void QuantizeQ8_0(ReadOnlySpan<float> source, Span<byte> destination)
     {
         if (source.Length % Q8BlockSize != 0)
@@ -83,6 +85,25 @@ internal static class GgmlTensorCodec
             throw new ArgumentException($"Q8_0 quantizes blocks of {Q8BlockSize} values; {source.Length} is not a multiple.", nameof(source));
         }
 
+        var blocks = source.Length / Q8BlockSize;
+        if (destination.Length < blocks * Q8BlockBytes)
+        {
+            throw new ArgumentException($"Q8_0 needs {blocks * Q8BlockBytes} bytes for {source.Length} values.", nameof(destination));
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            QuantizeQ8_0Vector(source, destination, blocks);
+        }
+        else
+        {
+            QuantizeQ8_0Scalar(source, destination);
+        }
+    }
+
+    /// <summary>The scalar reference implementation of <see cref="QuantizeQ8_0"/>.</summary>
+    internal static void QuantizeQ8_0Scalar(ReadOnlySpan<float> source, Span<byte> destination)
+    {
         var blocks = source.Length / Q8BlockSize;
         for (var b = 0; b < blocks; b++)
         {
@@ -102,6 +123,46 @@ internal static class GgmlTensorCodec
                 var q = MathF.Round(x[i] * id, MidpointRounding.AwayFromZero);
                 y[2 + i] = (byte)(sbyte)Math.Clamp(q, -127f, 127f);
             }
+        }
+    }
+
+    private static void QuantizeQ8_0Vector(ReadOnlySpan<float> source, Span<byte> destination, int blocks)
+    {
+        var signMask = Vector256.Create(unchecked((int)0x80000000)).AsSingle();
+        var two = Vector256.Create(2f);
+        Span<sbyte> q = stackalloc sbyte[Q8BlockSize];
+        for (var b = 0; b < blocks; b++)
+        {
+            var x = source.Slice(b * Q8BlockSize, Q8BlockSize);
+            var v0 = Vector256.Create(x);
+            var v1 = Vector256.Create(x[8..]);
+            var v2 = Vector256.Create(x[16..]);
+            var v3 = Vector256.Create(x[24..]);
+            var m = Vector256.Max(Vector256.Max(Vector256.Abs(v0), Vector256.Abs(v1)), Vector256.Max(Vector256.Abs(v2), Vector256.Abs(v3)));
+            var amax = 0f;
+            for (var i = 0; i < Vector256<float>.Count; i++)
+            {
+                amax = MathF.Max(amax, m.GetElement(i));
+            }
+
+            var d = amax / 127f;
+            var id = Vector256.Create(d != 0f ? 1f / d : 0f);
+            var y = destination.Slice(b * Q8BlockBytes, Q8BlockBytes);
+            BinaryPrimitives.WriteHalfLittleEndian(y, (Half)d);
+
+            // round half away from zero exactly: |t| -> floor(|t|) + floor(2 * frac(|t|)), then the sign of t.
+            static Vector256<int> Round(Vector256<float> t, Vector256<float> signMask, Vector256<float> two)
+            {
+                var a = Vector256.Abs(t);
+                var f = Vector256.Floor(a);
+                var r = f + Vector256.Floor(two * (a - f));
+                return Vector256.ConvertToInt32(r | (t & signMask));
+            }
+
+            var lo = Vector256.Narrow(Round(v0 * id, signMask, two), Round(v1 * id, signMask, two));
+            var hi = Vector256.Narrow(Round(v2 * id, signMask, two), Round(v3 * id, signMask, two));
+            Vector256.Narrow(lo, hi).CopyTo(q);
+            MemoryMarshal.AsBytes(q).CopyTo(y[2..]);
         }
     }
 

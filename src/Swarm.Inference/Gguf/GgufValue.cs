@@ -211,7 +211,7 @@ public sealed class GgufValue : IEquatable<GgufValue>
     /// <exception cref="InvalidOperationException">The value is not an integer, or a <see cref="GgufValueType.UInt64"/> above <see cref="long.MaxValue"/>.</exception>
     public long ToInt64() => _value switch
     {
-        byte v when Type == GgufValueType.UInt8 => v,
+        byte v => v,
         sbyte v => v,
         ushort v => v,
         short v => v,

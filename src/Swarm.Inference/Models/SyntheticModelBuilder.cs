@@ -198,6 +198,11 @@ public static class SyntheticModelBuilder
                         cancellationToken.ThrowIfCancellationRequested();
                         var chunk = buffer.AsSpan(0, (int)Math.Min(ChunkElements, total - done));
                         rng.FillUniform(chunk, scale);
+                        if (s.PrintableOutput && t.Name == "output.weight")
+                        {
+                            MaskUnprintableRows(chunk, done, s.EmbeddingLength);
+                        }
+
                         writer.WriteTensorValues(chunk);
                     }
 
@@ -243,6 +248,25 @@ public static class SyntheticModelBuilder
 
                     break;
                 }
+        }
+    }
+
+    /// <summary>Zeroes the output rows of tokens that are not printable ASCII or '\n' (control tokens, other bytes), so their
+    /// logit is 0 while the printable tokens' random logits win.</summary>
+    private static void MaskUnprintableRows(Span<float> chunk, long firstElement, int rowLength)
+    {
+        var firstRow = (int)(firstElement / rowLength);
+        var rows = chunk.Length / rowLength;
+        for (var r = 0; r < rows; r++)
+        {
+            var token = firstRow + r;
+            var isByte = token >= SyntheticVocabulary.FirstByteId && token < SyntheticVocabulary.FirstByteId + 256;
+            var b = token - SyntheticVocabulary.FirstByteId;
+            var printable = token >= SyntheticVocabulary.SpaceId || (isByte && ((b > 0x20 && b < 0x7F) || b == '\n'));
+            if (!printable)
+            {
+                chunk.Slice(r * rowLength, rowLength).Clear();
+            }
         }
     }
 

@@ -104,6 +104,12 @@ public sealed record SyntheticModelSpec
     /// <value>The default value is 1.</value>
     public float TailResidualScale { get; init; } = 1f;
 
+    /// <summary>Gets a value indicating whether a <see cref="SyntheticWeights.Random"/> model writes only readable text: the output rows
+    /// of control tokens and of bytes other than printable ASCII and '\n' are zero, so those tokens are (almost) never chosen.
+    /// Useful for samples and chat demos; the rest of the model is unchanged.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool PrintableOutput { get; init; }
+
     /// <summary>Gets the seed of all random weights.</summary>
     /// <value>The default value is 42.</value>
     public ulong Seed { get; init; } = 42;
@@ -199,7 +205,8 @@ public sealed record SyntheticModelSpec
             Seed.ToString(c),
             BitConverter.SingleToInt32Bits(RmsNormEpsilon).ToString(c),
             BitConverter.SingleToInt32Bits(RopeFrequencyBase).ToString(c),
-            ChatTemplate ?? "\0");
+            ChatTemplate ?? "\0",
+            PrintableOutput ? "printable" : "all");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 }

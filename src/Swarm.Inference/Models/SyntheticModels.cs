@@ -13,6 +13,11 @@ public static class SyntheticModels
 
     private static readonly ConcurrentDictionary<string, object> Locks = new(StringComparer.Ordinal);
 
+    /// <summary>Gets the text cycle a <see cref="SyntheticWeights.Successor"/> model continues: space, then '!' to '~'.
+    /// After any character of it, greedy decoding writes the characters that follow it here, wrapping around; text made
+    /// of runs of this cycle is text such a model reproduces (a known-acceptance control for prompt lookup).</summary>
+    public static string SuccessorCycleText { get; } = " " + new string([.. Enumerable.Range(0x21, 0x7E - 0x21 + 1).Select(c => (char)c)]);
+
     /// <summary>Gets the cache directory used when none is given: <c>$SWARM_MODELS_DIR</c>, else <c>swarm-models</c> in the temp directory.</summary>
     public static string DefaultDirectory =>
         Environment.GetEnvironmentVariable(DirectoryEnvironmentVariable) is { Length: > 0 } dir ? dir : Path.Combine(Path.GetTempPath(), "swarm-models");

@@ -61,6 +61,25 @@ public sealed class GgmlTensorCodecTests
     }
 
     [Fact]
+    public void QuantizeQ8_0_VectorizedEqualsScalarReference()
+    {
+        var x = RandomValues(32 * 512, 5f, 11);
+        for (var i = 0; i < x.Length; i += 97)
+        {
+            x[i] = MathF.Round(x[i] * 4) / 4; // exact halves and quarters exercise the rounding rule
+        }
+
+        x.AsSpan(64, 32).Clear();
+        var fast = new byte[512 * 34];
+        var reference = new byte[512 * 34];
+
+        GgmlTensorCodec.QuantizeQ8_0(x, fast);
+        GgmlTensorCodec.QuantizeQ8_0Scalar(x, reference);
+
+        Assert.Equal(reference, fast);
+    }
+
+    [Fact]
     public void QuantizeQ8_0_ZeroBlock_IsAllZero()
     {
         var q = new byte[34];

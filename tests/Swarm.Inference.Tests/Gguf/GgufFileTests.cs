@@ -205,6 +205,23 @@ public sealed class GgufFileTests
     private static Raw OneTensor(uint nDims = 1, ulong dim = 8, uint type = 0, ulong offset = 0) =>
         new Raw(tensors: 1).Str("t").U32(nDims).U64(dim).U32(type).U64(offset);
 
+    [Theory]
+    [InlineData(35, "String length 40 of tensor name extends beyond")]
+    [InlineData(50, "Truncated file: tensor dimension count needs 4 bytes but only 2 remain")]
+    [InlineData(55, "Truncated file: tensor dimension needs 8 bytes but only 3 remain")]
+    [InlineData(62, "Truncated file: tensor type needs 4 bytes but only 2 remain")]
+    [InlineData(68, "Truncated file: tensor data offset needs 8 bytes but only 4 remain")]
+    public void Read_TruncatedTensorInfo_NamesTheField(int keep, string expected)
+    {
+        // Tensor info after the 24-byte header: name (8 + 40), dimension count (4), one dimension (8), type (4), offset (8).
+        var bytes = new Raw(tensors: 1).Str(new string('n', 40)).U32(1).U64(8).U32(0).U64(0).ToArray();
+
+        var ex = Rejects(bytes[..(24 + keep)]);
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.NotNull(ex.Offset);
+    }
+
     [Fact]
     public void Read_TensorDataOutsideFile_NamesTensor()
     {
@@ -276,6 +293,23 @@ public sealed class GgufFileTests
     }
 
     [Fact]
+    public void Read_LargeModel_ReadsOnlyTheHeaderUntilATensorIsAsked()
+    {
+        var ms = new CountingStream();
+        Swarm.Inference.Models.SyntheticModelBuilder.Write(Swarm.Inference.Models.SyntheticModelSpec.Small with { LayerCount = 2 }, ms);
+        ms.BytesRead = 0;
+
+        using var file = GgufFile.Read(ms, leaveOpen: true);
+        var headerBytes = ms.BytesRead;
+        var norm = file.ReadTensorAsFloat32(file.FindTensor("blk.1.ffn_norm.weight")!);
+
+        Assert.True(ms.Length > 25_000_000);
+        Assert.InRange(headerBytes, 1, 128 * 1024);
+        Assert.Equal(512, norm.Length);
+        Assert.InRange(ms.BytesRead - headerBytes, 2048, 2048);
+    }
+
+    [Fact]
     public void Read_NonSeekableStream_IsRejected()
     {
         Assert.Throws<ArgumentException>(() => GgufFile.Read(new NonSeekable()));
@@ -330,6 +364,20 @@ public sealed class GgufFileTests
                 }
             },
             iter: 3000);
+    }
+
+    private sealed class CountingStream : MemoryStream
+    {
+        public long BytesRead { get; set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = base.Read(buffer, offset, count);
+            BytesRead += n;
+            return n;
+        }
+
+        // MemoryStream subclasses route Read(Span<byte>) through Read(byte[], int, int), so this counts every read once.
     }
 
     private sealed class NonSeekable : MemoryStream

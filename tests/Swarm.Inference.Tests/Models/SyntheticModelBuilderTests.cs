@@ -66,6 +66,20 @@ public sealed class SyntheticModelBuilderTests
     }
 
     [Fact]
+    public void Write_StreamsWithoutHoldingTheModelInMemory()
+    {
+        var spec = SyntheticModelSpec.Small with { LayerCount = 2, WeightType = GgmlType.Q8_0 };
+        SyntheticModelBuilder.Write(spec with { LayerCount = 1 }, Stream.Null); // warm the buffer pool
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        SyntheticModelBuilder.Write(spec, Stream.Null);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(spec.ParameterCount > 6_000_000);
+        Assert.InRange(allocated, 0, 2_000_000);
+    }
+
+    [Fact]
     public void Write_SameSpec_IsByteIdentical()
     {
         var a = new MemoryStream();

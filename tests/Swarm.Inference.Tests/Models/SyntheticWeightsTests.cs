@@ -51,6 +51,7 @@ public sealed class SyntheticWeightsTests
         }
 
         const string Cycle = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+        Assert.Equal(Cycle, SyntheticModels.SuccessorCycleText);
         var expected = string.Concat(Enumerable.Repeat(Cycle, 3));
         var start = expected.IndexOf('b', StringComparison.Ordinal);
         Assert.Equal(expected.Substring(start, 100), text.ToString());
