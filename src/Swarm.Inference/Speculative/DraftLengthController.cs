@@ -3,18 +3,24 @@ namespace Swarm.Inference;
 /// <summary>Chooses the draft length of each verify step of one sequence.</summary>
 /// <remarks>Without a cost curve: grows by 2 after a fully accepted draft and falls halfway towards the accepted
 /// length plus one after a rejection. With a curve: tracks the per-token acceptance rate α (exponentially weighted)
-/// and picks the K that maximizes E[tokens per verify] / cost = ((1 − α^(K+1)) / (1 − α)) / (K·c_draft + c_verify(K+1)).
-/// Not thread-safe.</remarks>
+/// and picks the K that maximizes E[tokens per verify] / cost = ((1 − α^(K+1)) / (1 − α)) / (K·c_draft + c_verify(K+1));
+/// when no K beats plain decoding (1 token per unit of cost) it drafts nothing, probing with the minimum length every
+/// <see cref="ProbeInterval"/> steps so a draft that starts agreeing again is noticed. Not thread-safe.</remarks>
 internal sealed class DraftLengthController
 {
+    /// <summary>Steps between probes while speculation does not pay.</summary>
+    public const int ProbeInterval = 8;
+
     private const double Decay = 0.9;
     private readonly int min;
     private readonly int max;
     private readonly bool adaptive;
     private readonly VerifyCostCurve? curve;
     private readonly double draftCost;
+    private int current;
     private double acceptedWeight = 3;
     private double trialWeight = 4;
+    private int backedOffSteps;
 
     public DraftLengthController(SpeculativeDecodingOptions options, double draftCost)
     {
@@ -30,13 +36,32 @@ internal sealed class DraftLengthController
         }
     }
 
-    public int Current { get; private set; }
+    /// <summary>Gets the draft length of the next step (0: decode plainly this step).</summary>
+    public int Current
+    {
+        get
+        {
+            if (current > 0)
+            {
+                return current;
+            }
+
+            return backedOffSteps % ProbeInterval == ProbeInterval - 1 ? min : 0;
+        }
+
+        private set => current = value;
+    }
 
     /// <summary>Gets the per-token acceptance estimate (accepted / (accepted + rejections)).</summary>
     public double AcceptanceEstimate => acceptedWeight / trialWeight;
 
     public void Update(int drafted, int accepted)
     {
+        if (adaptive && current == 0)
+        {
+            backedOffSteps++;
+        }
+
         if (!adaptive || drafted == 0)
         {
             return;
@@ -62,8 +87,8 @@ internal sealed class DraftLengthController
 
     private int Best(double alpha)
     {
-        var best = min;
-        var bestValue = double.NegativeInfinity;
+        var best = 0;
+        var bestValue = 1.0; // plain decoding: one token per single-token decode
         for (var k = min; k <= max; k++)
         {
             var value = ExpectedTokens(alpha, k) / ((k * draftCost) + curve!.GetRelativeCost(k + 1));

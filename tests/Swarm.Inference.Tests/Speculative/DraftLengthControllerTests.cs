@@ -49,16 +49,41 @@ public sealed class DraftLengthControllerTests
     }
 
     [Fact]
-    public void Current_ComputeBoundCurve_DraftsMinimum()
+    public void Current_ComputeBoundCurve_BacksOffToPlainAndProbes()
     {
         var linear = new VerifyCostCurve(Enumerable.Range(1, 25).Select(n => (double)n).ToArray());
         var c = new DraftLengthController(new SpeculativeDecodingOptions { MaxDraftLength = 24, VerifyCostCurve = linear }, 0.3);
-        for (var i = 0; i < 10; i++)
+
+        // Verifying n tokens costs n single decodes: no draft length can beat plain decoding.
+        Assert.Equal(0, c.Current);
+        var lengths = new List<int>();
+        for (var i = 0; i < 2 * DraftLengthController.ProbeInterval; i++)
         {
-            c.Update(c.Current, c.Current / 2);
+            lengths.Add(c.Current);
+            c.Update(c.Current, 0);
         }
 
-        Assert.Equal(1, c.Current);
+        Assert.Equal(2, lengths.Count(k => k > 0));
+        Assert.All(lengths.Where(k => k > 0), k => Assert.Equal(1, k));
+    }
+
+    [Fact]
+    public void Current_FlatCurveAfterRejections_BacksOffThenRecoversWhenProbesAreAccepted()
+    {
+        var flat = new VerifyCostCurve(Enumerable.Range(1, 25).Select(n => 1 + (0.02 * (n - 1))).ToArray());
+        var c = new DraftLengthController(new SpeculativeDecodingOptions { MaxDraftLength = 24, VerifyCostCurve = flat }, 0.5);
+        for (var i = 0; i < 20; i++)
+        {
+            c.Update(Math.Max(1, c.Current), 0);
+        }
+
+        Assert.Equal(0, c.Current);
+        for (var i = 0; i < 10 * DraftLengthController.ProbeInterval && c.Current < 4; i++)
+        {
+            c.Update(c.Current, c.Current);
+        }
+
+        Assert.True(c.Current >= 4, c.Current.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]
