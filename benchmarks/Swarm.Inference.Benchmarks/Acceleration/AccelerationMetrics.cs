@@ -21,6 +21,7 @@ public static class AccelerationMetrics
         new MetricColumn("Tok/verify", "E[accepted + 1] per verify step", (s, c) => Get(c, "tokPerVerify") is { } v ? F(v, "0.00") : "-"),
         new MetricColumn("Predicted", "E[acc+1] × t_plain / (K × t_draft + t_verify(K+1)) from the measured verify-cost curve", (s, c) => Predicted(s, c) is { } v ? F(v, "0.00") + "×" : "-"),
         new MetricColumn("Meas/Pred", "measured speedup / predicted speedup (bar: ≥ 0.9)", (s, c) => Speedup(s, c) is { } m && Predicted(s, c) is { } p && p > 0 ? F(m / p, "0.00") : "-"),
+        new MetricColumn("Lossless", "greedy output identical to plain greedy decoding in every measured run", (s, c) => Get(c, "checked") is null ? "-" : Get(c, "mismatch") is null ? "yes" : "NO"),
         new MetricColumn("Top-1", "next-token arg-max agreement with the untrimmed model", (s, c) => Get(c, "top1") is { } v ? F(v, "P1") : "-"),
         new MetricColumn("KL", "mean KL(untrimmed ‖ trimmed), nats", (s, c) => Get(c, "kl") is { } v ? F(v, "G3") : "-"),
     ];
@@ -71,12 +72,11 @@ public static class AccelerationMetrics
 
     private static string TokensPerSecondRatio(Summary s, BenchmarkCase c)
     {
-        if (Baseline(s, c) is not { } b || Median(s, b) is not { } tb || Median(s, c) is not { } tc || tc <= 0)
+        if (Get(c, "sequences") is not { } sequences || Baseline(s, c) is not { } b || Median(s, b) is not { } tb || Median(s, c) is not { } tc || tc <= 0)
         {
             return "-";
         }
 
-        var sequences = Get(c, "sequences") ?? 1;
         return F(sequences * tb / tc, "0.00") + "×";
     }
 

@@ -12,11 +12,15 @@ public static class AccelerationModels
     /// <summary>8 × 512 F32 dims (≈104 MB target): a verify batch costs close to its token count (compute-bound).</summary>
     public static SyntheticModelSpec ComputeBoundDraft { get; } = SyntheticModelSpec.Small with { Name = "accel-cb-draft", LayerCount = 1 };
 
-    /// <summary>12 × 2048 F16 dims (≈1.2 GB target): a verify batch of a few tokens costs little more than one (memory-bound).</summary>
-    public static SyntheticModelSpec MemoryBoundDraft { get; } = SyntheticModelSpec.Large with { Name = "accel-mb-draft", LayerCount = 1 };
+    /// <summary>20 × 2048 Q8_0 dims (≈1.1 GB target), the largest weights per FLOP the CPU kernels read: a one-token decode
+    /// streams all weights, so a verify batch of a few tokens should cost little more than one (memory-bound).</summary>
+    public static SyntheticModelSpec MemoryBoundDraft { get; } = SyntheticModelSpec.Large with { Name = "accel-mb-draft", LayerCount = 1, WeightType = GgmlType.Q8_0 };
 
-    /// <summary>A memory-bound model that continues the printable cycle exactly (the prompt-lookup control).</summary>
-    public static SyntheticModelSpec MemoryBoundSuccessor { get; } = SyntheticModelSpec.Large with { Name = "accel-mb-successor", Weights = SyntheticWeights.Successor, ResidualScale = 0f };
+    /// <summary>A memory-bound model (20 × 2048 Q8_0) that continues the printable cycle exactly (the prompt-lookup control).</summary>
+    public static SyntheticModelSpec MemoryBoundSuccessor { get; } = SyntheticModelSpec.Large with
+    {
+        Name = "accel-mb-successor", LayerCount = 20, WeightType = GgmlType.Q8_0, Weights = SyntheticWeights.Successor, ResidualScale = 0f,
+    };
 
     /// <summary>A mixture of 8 experts, 4 used per token by its metadata, 4 × 1024, F16 (≈0.45 GB).</summary>
     public static SyntheticModelSpec Moe { get; } = SyntheticModelSpec.Tiny with
@@ -28,7 +32,7 @@ public static class AccelerationModels
     public static SyntheticModelPair Pair(string target, float divergence) => target switch
     {
         "compute-bound" => SyntheticModels.CreateDraftTargetPair(ComputeBoundDraft, 7, divergence),
-        "memory-bound" => SyntheticModels.CreateDraftTargetPair(MemoryBoundDraft, 11, divergence),
+        "memory-bound" => SyntheticModels.CreateDraftTargetPair(MemoryBoundDraft, 19, divergence),
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, "compute-bound or memory-bound"),
     };
 

@@ -29,7 +29,7 @@ public class MoeTrimmingBenchmarks
         var report = MoeTrimmingAnalyzer.Measure(path, [4, 2, 1], QualityPrompts, new MoeTrimmingOptions { GeneratedTokens = 8, SpeedRuns = 1 });
         foreach (var r in report.Results)
         {
-            var key = AccelerationMetrics.Key(GetType(), r.ExpertsUsed switch { 4 => nameof(Experts4), 2 => nameof(Experts2), _ => nameof(Experts1) }, string.Empty);
+            var key = AccelerationMetrics.Key(typeof(MoeTrimmingBenchmarks), r.ExpertsUsed switch { 4 => nameof(Experts4), 2 => nameof(Experts2), _ => nameof(Experts1) }, string.Empty);
             AccelerationMetrics.Set(key, "top1", r.Top1Agreement);
             AccelerationMetrics.Set(key, "kl", r.MeanKlDivergence);
         }

@@ -6,7 +6,7 @@ namespace Swarm.Inference.Benchmarks.Acceleration;
 /// <summary>Several agents decoding speculatively at once: 1, 4 or 8 sequences in one target context and one draft
 /// context (one draft decode per draft position and one verify decode per step serve all of them), against plain greedy
 /// decoding of one sequence; the Tok/s ratio column is the aggregate throughput over the plain single-sequence one.
-/// Memory-bound target (12 × 2048 F16), its 1-layer pair draft at divergence 0.05, K ≤ 4.</summary>
+/// Memory-bound target (20 × 2048 Q8_0), its 1-layer pair draft at divergence 0.05, K ≤ 4.</summary>
 [MemoryDiagnoser]
 [Config(typeof(AccelerationConfig))]
 public class SpeculativeBatchBenchmarks
@@ -48,7 +48,7 @@ public class SpeculativeBatchBenchmarks
     [Benchmark(Baseline = true, Description = "plain greedy, 1 sequence")]
     public int Plain()
     {
-        var key = AccelerationMetrics.Key(GetType(), nameof(Plain), Parameters);
+        var key = AccelerationMetrics.Key(typeof(SpeculativeBatchBenchmarks), nameof(Plain), Parameters);
         AccelerationMetrics.Set(key, "sequences", 1);
         return plain.Generate([.. prompts[0]], Tokens).Length;
     }
@@ -57,7 +57,7 @@ public class SpeculativeBatchBenchmarks
     public async Task<int> Speculative()
     {
         var results = await decoder.GenerateBatchAsync(prompts, new LlamaGenerationOptions { MaxTokens = Tokens, StopAtEndOfGeneration = false });
-        var key = AccelerationMetrics.Key(GetType(), nameof(Speculative), Parameters);
+        var key = AccelerationMetrics.Key(typeof(SpeculativeBatchBenchmarks), nameof(Speculative), Parameters);
         AccelerationMetrics.Record(key, results.Select(r => r.Report), 0, null);
         AccelerationMetrics.Set(key, "sequences", Sequences);
         return results.Sum(r => r.Tokens.Count);
