@@ -16,7 +16,10 @@ public class BatchedDecodingBenchmarks
     private int[][] prompts = [];
     private readonly LlamaGenerationOptions options = new() { MaxTokens = Tokens, StopAtEndOfGeneration = false };
 
-    [Params("small", "large")]
+    /// <summary>Gets the models to run: <c>SWARM_BENCH_MODELS</c> (comma-separated), default <c>small,large</c>.</summary>
+    public static IEnumerable<string> Models => (Environment.GetEnvironmentVariable("SWARM_BENCH_MODELS") ?? "small,large").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    [ParamsSource(nameof(Models))]
     public string Model { get; set; } = "small";
 
     [Params(1, 2, 4, 8, 16)]

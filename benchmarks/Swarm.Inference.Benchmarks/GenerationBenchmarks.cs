@@ -1,10 +1,12 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 
 namespace Swarm.Inference.Benchmarks;
 
 /// <summary>Greedy generation, one thread: the binding against the plain C loop over llama.h on the same library and GGUF.</summary>
 /// <remarks>Each operation prefills a 16-token prompt and generates <see cref="Tokens"/> tokens; Mean is per generated token.</remarks>
 [MemoryDiagnoser]
+[Config(typeof(StableConfig))]
 public class GenerationBenchmarks
 {
     public const int Tokens = 128;
@@ -69,7 +71,7 @@ public class GenerationBenchmarks
     private int[] BindingLoopTokens()
     {
         var output = new int[Tokens];
-        context.ClearMemory();
+        context.RemoveTokens(0);
         batch.Clear();
         batch.AddRange(prompt, 0, 0);
         context.Decode(batch);

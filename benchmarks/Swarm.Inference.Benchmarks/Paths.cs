@@ -1,3 +1,4 @@
+using Swarm.Inference.Gguf;
 using Swarm.Inference.Models;
 
 namespace Swarm.Inference.Benchmarks;
@@ -21,13 +22,15 @@ public static class Paths
         }
     }
 
-    /// <summary>tiny: 2 layers × 64 (≈0.5 MB F32); small: 8 × 512 (≈104 MB F32); large: 12 × 2048 (≈1.24 GB F16, memory-bound).</summary>
+    /// <summary>tiny: 2 layers × 64 (≈0.5 MB F32); small: 8 × 512 (≈104 MB F32); large: 12 × 2048 (≈1.24 GB F16);
+    /// large-f32: 8 × 2048 (≈1.7 GB F32, the most memory-bound per multiply-add).</summary>
     public static string Model(string name) => SyntheticModels.GetOrCreate(name switch
     {
         "tiny" => SyntheticModelSpec.Tiny,
         "small" => SyntheticModelSpec.Small,
         "large" => SyntheticModelSpec.Large,
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "tiny, small or large"),
+        "large-f32" => SyntheticModelSpec.Large with { Name = "large-f32", LayerCount = 8, WeightType = GgmlType.F32 },
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "tiny, small, large or large-f32"),
     });
 
     public static int[] Prompt(int length) => Enumerable.Range(0, length).Select(i => 3 + (i * 7 % 250)).ToArray();

@@ -1,10 +1,12 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 
 namespace Swarm.Inference.Benchmarks;
 
 /// <summary>Prompt processing (prefill) of 256 tokens in one batch, one thread: the binding against the C loop.</summary>
 /// <remarks>Mean is per prompt token.</remarks>
 [MemoryDiagnoser]
+[Config(typeof(StableConfig))]
 public class PromptProcessingBenchmarks
 {
     public const int PromptTokens = 256;
@@ -43,7 +45,7 @@ public class PromptProcessingBenchmarks
     [Benchmark(OperationsPerInvoke = PromptTokens, Description = "LlamaContext.Decode")]
     public int BindingPrefill()
     {
-        context.ClearMemory();
+        context.RemoveTokens(0);
         batch.Clear();
         batch.AddRange(prompt, 0, 0);
         context.Decode(batch);

@@ -53,9 +53,9 @@ swarm_loop * swarm_loop_create(const char * model_path, int n_ctx, int n_batch, 
     return loop;
 }
 
-// Prefills the prompt (one batch, logits for the last token) after clearing the cache. Returns 0 on success.
+// Prefills the prompt (one batch, logits for the last token) after removing sequence 0 from the cache. Returns 0 on success.
 int swarm_loop_prefill(swarm_loop * loop, const int * prompt, int n_prompt) {
-    llama_memory_clear(llama_get_memory(loop->ctx), true);
+    llama_memory_seq_rm(llama_get_memory(loop->ctx), 0, -1, -1);
     struct llama_batch * b = &loop->batch;
     b->n_tokens = n_prompt;
     for (int i = 0; i < n_prompt; i++) {

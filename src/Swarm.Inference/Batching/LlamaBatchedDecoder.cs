@@ -18,7 +18,7 @@ public sealed class LlamaBatchedDecoder : IAsyncDisposable, IDisposable
 {
     private readonly object gate = new();
     private readonly Queue<LlamaSequence> pending = new();
-    private readonly Stack<int> freeIds = new();
+    private readonly SortedSet<int> freeIds = [];
     private readonly List<LlamaSequence> active = [];
     private readonly LlamaContext context;
     private readonly ILogger logger;
@@ -51,9 +51,9 @@ public sealed class LlamaBatchedDecoder : IAsyncDisposable, IDisposable
             ThreadCount = options.ThreadCount,
             UnifiedKvCache = false,
         });
-        for (var id = context.MaxSequenceCount - 1; id >= 0; id--)
+        for (var id = 0; id < context.MaxSequenceCount; id++)
         {
-            freeIds.Push(id);
+            freeIds.Add(id);
         }
 
         thread = new Thread(Run) { IsBackground = true, Name = "Swarm.Inference batched decoder" };
@@ -254,7 +254,10 @@ public sealed class LlamaBatchedDecoder : IAsyncDisposable, IDisposable
                     while (!stopping && pending.Count > 0 && freeIds.Count > 0)
                     {
                         var joining = pending.Dequeue();
-                        joining.SequenceId = freeIds.Pop();
+                        // The lowest free id: llama.cpp splits a multi-stream batch into one micro-batch per run of
+                        // consecutive, increasing sequence ids, so compact ids keep a step in one micro-batch.
+                        joining.SequenceId = freeIds.Min;
+                        freeIds.Remove(joining.SequenceId);
                         active.Add(joining);
                         Log.SequenceJoined(logger, joining.SequenceId, joining.PromptTokenCount);
                     }
@@ -297,25 +300,30 @@ public sealed class LlamaBatchedDecoder : IAsyncDisposable, IDisposable
         batch.Clear();
         outputs.Clear();
 
-        // Generating sequences first: one token each.
+        // Tokens in increasing sequence-id order (see the admission comment). Each generating sequence gets its next
+        // token; prompt chunks of joining sequences share the room the generating ones leave.
+        active.Sort(static (a, b) => a.SequenceId.CompareTo(b.SequenceId));
+        var room = batch.Capacity;
+        foreach (var s in active)
+        {
+            room -= s.PrefillOffset == s.Prompt.Length ? 1 : 0;
+        }
+
         foreach (var s in active)
         {
             if (s.PrefillOffset == s.Prompt.Length)
             {
                 outputs.Add((s, batch.Add(s.LastToken, s.Position, s.SequenceId, logits: true), true));
+                continue;
             }
-        }
 
-        // Then prompt chunks of joining sequences fill the rest of the batch.
-        foreach (var s in active)
-        {
-            var room = batch.Capacity - batch.Count;
-            if (s.PrefillOffset == s.Prompt.Length || room == 0)
+            if (room == 0)
             {
                 continue;
             }
 
             var n = Math.Min(room, s.Prompt.Length - s.PrefillOffset);
+            room -= n;
             var last = s.PrefillOffset + n == s.Prompt.Length;
             var first = batch.AddRange(s.Prompt.AsSpan(s.PrefillOffset, n), s.PrefillOffset, s.SequenceId, last ? LlamaBatchLogits.Last : LlamaBatchLogits.None);
             s.PrefillOffset += n;
@@ -404,7 +412,7 @@ public sealed class LlamaBatchedDecoder : IAsyncDisposable, IDisposable
             context.RemoveTokens(s.SequenceId);
             lock (gate)
             {
-                freeIds.Push(s.SequenceId);
+                freeIds.Add(s.SequenceId);
             }
         }
 

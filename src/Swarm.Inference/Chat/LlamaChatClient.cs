@@ -104,20 +104,27 @@ public sealed class LlamaChatClient : IChatClient
         var matcher = new StopSequenceMatcher(stops);
         var stopped = false;
         var generated = 0;
-        await foreach (var token in sequence.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        try
         {
-            generated++;
-            var emit = matcher.Push(token.Text, out stopped);
-            if (emit.Length > 0)
+            await foreach (var token in sequence.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                yield return Update(new TextContent(emit));
-            }
+                generated++;
+                var emit = matcher.Push(token.Text, out stopped);
+                if (emit.Length > 0)
+                {
+                    yield return Update(new TextContent(emit));
+                }
 
-            if (stopped)
-            {
-                sequence.Stop();
-                break;
+                if (stopped)
+                {
+                    break;
+                }
             }
+        }
+        finally
+        {
+            // Ends the sequence when a stop sequence matched or the caller stopped reading early; a no-op once it ended.
+            sequence.Stop();
         }
 
         LlamaFinishReason reason;

@@ -34,9 +34,20 @@ public static class LlamaBackend
     /// <exception cref="LlamaNativeLibraryException">A library is missing, cannot be loaded, or is not llama.cpp v0.5.0; the message says how to install it.</exception>
     public static void Initialize(LlamaBackendOptions? options = null)
     {
+        var logger = options?.LoggerFactory?.CreateLogger("Swarm.Inference.LlamaCpp");
+        if (IsInitialized && options?.NativeLibraryDirectory is null)
+        {
+            // Already loaded, and no folder asked for: nothing to search (this is the path of every later call).
+            if (logger is not null)
+            {
+                NativeLog.SetLogger(logger);
+            }
+
+            return;
+        }
+
         // Validate the requested folder first, so that a wrong folder is reported even after a successful load.
         var directory = NativeLibraryLoader.LocateDirectory(options?.NativeLibraryDirectory);
-        var logger = options?.LoggerFactory?.CreateLogger("Swarm.Inference.LlamaCpp");
         lock (Gate)
         {
             if (initialized)

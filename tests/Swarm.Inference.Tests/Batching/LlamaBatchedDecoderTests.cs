@@ -35,6 +35,21 @@ public sealed class LlamaBatchedDecoderTests(LlamaFixture fixture)
     }
 
     [Fact]
+    public async Task SubmitAll_AfterEarlierSequencesLeft_ReusesLowestIdsInOrder()
+    {
+        // llama.cpp puts a multi-stream step in one micro-batch only for consecutive, increasing sequence ids.
+        await using var decoder = new LlamaBatchedDecoder(fixture.Model, new LlamaBatchedDecoderOptions { MaxSequenceCount = 4, SequenceContextSize = 256, BatchSize = 64 });
+        var options = new LlamaGenerationOptions { MaxTokens = 4, StopAtEndOfGeneration = false };
+        var prompts = Prompts.Select(p => fixture.Model.Vocab.Tokenize(p)).ToArray();
+        await Task.WhenAll(decoder.SubmitAll(prompts, options).Select(ReadTokens));
+
+        var second = decoder.SubmitAll(prompts, options);
+        await Task.WhenAll(second.Select(ReadTokens));
+
+        Assert.Equal([0, 1, 2, 3], second.Select(s => s.SequenceId));
+    }
+
+    [Fact]
     public async Task Submit_SequenceJoinsWhileAnotherGenerates_BothEqualSolo()
     {
         var longRun = new LlamaGenerationOptions { MaxTokens = 60, StopAtEndOfGeneration = false };

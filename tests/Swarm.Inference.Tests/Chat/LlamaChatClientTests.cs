@@ -104,6 +104,23 @@ public sealed class LlamaChatClientTests(LlamaFixture fixture)
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_ReaderLeavesEarly_EndsTheSequence()
+    {
+        await using var decoder = new LlamaBatchedDecoder(fixture.Model, new LlamaBatchedDecoderOptions { MaxSequenceCount = 1, SequenceContextSize = 2048, BatchSize = 128 });
+        using var client = new LlamaChatClient(decoder);
+
+        await foreach (var _ in client.GetStreamingResponseAsync("leave", new ChatOptions { MaxOutputTokens = 1_000_000 }))
+        {
+            break;
+        }
+
+        // The only slot is free again long before the abandoned answer could have filled its 2048 positions.
+        var next = await client.GetResponseAsync("next", new ChatOptions { MaxOutputTokens = 2 });
+        Assert.Equal(2, next.Usage!.OutputTokenCount);
+        Assert.True(decoder.DecodeCount < 1500, $"{decoder.DecodeCount} decode steps");
+    }
+
+    [Fact]
     public async Task GetResponseAsync_SeededTemperature_IsReproducible()
     {
         await using var decoder = NewDecoder(2);
