@@ -200,13 +200,37 @@ internal static class GgmlTensorCodec
 
     private static void EncodeBF16(ReadOnlySpan<float> source, Span<byte> destination)
     {
-        for (var i = 0; i < source.Length; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && BitConverter.IsLittleEndian)
+        {
+            var output = MemoryMarshal.Cast<byte, ushort>(destination);
+            var rounding = Vector256.Create(0x7FFFu);
+            var one = Vector256.Create(1u);
+            var magnitude = Vector256.Create(0x7FFFFFFFu);
+            var infinity = Vector256.Create(0x7F800000u);
+            var quiet = Vector256.Create(0x400000u);
+            for (; i + 16 <= source.Length; i += 16)
+            {
+                static Vector256<uint> Round(Vector256<uint> bits, Vector256<uint> rounding, Vector256<uint> one, Vector256<uint> magnitude, Vector256<uint> infinity, Vector256<uint> quiet)
+                {
+                    var rounded = (bits + rounding + ((bits >> 16) & one)) >> 16;
+                    var nan = Vector256.GreaterThan(bits & magnitude, infinity);
+                    return Vector256.ConditionalSelect(nan, (bits | quiet) >> 16, rounded);
+                }
+
+                var a = Round(Vector256.Create(source[i..]).AsUInt32(), rounding, one, magnitude, infinity, quiet);
+                var b = Round(Vector256.Create(source[(i + 8)..]).AsUInt32(), rounding, one, magnitude, infinity, quiet);
+                Vector256.Narrow(a, b).CopyTo(output[i..]);
+            }
+        }
+
+        for (; i < source.Length; i++)
         {
             var bits = BitConverter.SingleToUInt32Bits(source[i]);
             ushort h;
             if ((bits & 0x7FFFFFFF) > 0x7F800000)
             {
-                h = (ushort)((bits >> 16) | 0x40); // quiet NaN
+                h = (ushort)((bits | 0x400000) >> 16); // quiet NaN
             }
             else
             {

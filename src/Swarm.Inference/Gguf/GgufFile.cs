@@ -106,7 +106,12 @@ public sealed class GgufFile : IDisposable
         var version = cursor.ReadUInt32("version");
         if (version is not (2 or 3))
         {
-            throw new GgufFormatException($"Unsupported GGUF version {version} (2 and 3 are supported)", 4);
+            var swapped = BinaryPrimitives.ReverseEndianness(version);
+            throw new GgufFormatException(
+                swapped is 2 or 3
+                    ? $"Big-endian GGUF file (version {swapped}); only little-endian files are supported"
+                    : $"Unsupported GGUF version {version} (2 and 3 are supported)",
+                4);
         }
 
         var countsAt = cursor.Position;

@@ -116,6 +116,25 @@ public sealed class GgmlTensorCodecTests
     }
 
     [Fact]
+    public void EncodeBF16_VectorAndTailAgreeWithRoundToNearestEven()
+    {
+        float[] x = [.. RandomValues(37, 10f, 5), 1f + MathF.Pow(2, -8), 1f + (3 * MathF.Pow(2, -8)), float.NaN, float.PositiveInfinity, -0f];
+        var bytes = new byte[x.Length * 2];
+
+        GgmlTensorCodec.Encode(GgmlType.BF16, x, bytes);
+
+        for (var i = 0; i < x.Length; i++)
+        {
+            var bits = BitConverter.SingleToUInt32Bits(x[i]);
+            var expected = float.IsNaN(x[i]) ? (ushort)((bits | 0x400000) >> 16) : (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
+            Assert.Equal(expected, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(i * 2)));
+        }
+
+        Assert.Equal((ushort)0x3F80, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(37 * 2))); // tie rounds to even (down)
+        Assert.Equal((ushort)0x3F82, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(38 * 2))); // tie rounds to even (up)
+    }
+
+    [Fact]
     public void Decode_Q4_0Block_MatchesLayout()
     {
         var block = new byte[18];

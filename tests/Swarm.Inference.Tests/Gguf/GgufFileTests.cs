@@ -93,6 +93,14 @@ public sealed class GgufFileTests
     }
 
     [Fact]
+    public void Read_BigEndianFile_SaysSo()
+    {
+        var ex = Rejects(new Raw(version: 0x03000000).ToArray());
+
+        Assert.Contains("Big-endian GGUF file (version 3)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_Version2_IsAccepted()
     {
         using var file = GgufFile.Read(new MemoryStream(new Raw(version: 2).ToArray()));
