@@ -10,11 +10,12 @@ namespace Swarm.Inference.Benchmarks.Acceleration;
 /// the extra columns that show it with the measured and predicted speedups.</summary>
 public static class AccelerationMetrics
 {
-    private static readonly ConcurrentDictionary<string, ConcurrentDictionary<string, double>> Values = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, ConcurrentDictionary<string, List<double>>> Values = new(StringComparer.Ordinal);
 
     public static IColumn[] Columns { get; } =
     [
         new MetricColumn("Speedup", "plain time / this time (median)", (s, c) => Speedup(s, c) is { } v ? F(v, "0.00") + "×" : "-"),
+        new MetricColumn("Gen speedup", "generation-phase speedup, prompt processing excluded (medians)", (s, c) => Baseline(s, c) is { } b && Get(b, "genSeconds") is { } gb && Get(c, "genSeconds") is { } gc && gc > 0 ? F(gb / gc, "0.00") + "×" : "-"),
         new MetricColumn("Tok/s ratio", "aggregate tokens/s of all sequences / plain single-sequence tokens/s", TokensPerSecondRatio),
         new MetricColumn("Accept", "accepted / drafted tokens", (s, c) => Get(c, "alpha") is { } v ? F(v, "0.000") : "-"),
         new MetricColumn("Mean K", "drafted tokens per verify step", (s, c) => Get(c, "k") is { } v ? F(v, "0.0") : "-"),
@@ -28,8 +29,15 @@ public static class AccelerationMetrics
 
     public static string Key(Type type, string method, string parameters) => $"{type.Name}.{method}|{parameters}";
 
+    /// <summary>Records one measured value; a column shows the median of the values recorded for the case.</summary>
     public static void Set(string key, string name, double value)
-        => Values.GetOrAdd(key, _ => new ConcurrentDictionary<string, double>(StringComparer.Ordinal))[name] = value;
+    {
+        var list = Values.GetOrAdd(key, _ => new ConcurrentDictionary<string, List<double>>(StringComparer.Ordinal)).GetOrAdd(name, _ => []);
+        lock (list)
+        {
+            list.Add(value);
+        }
+    }
 
     public static void Record(string key, IEnumerable<SpeculativeGenerationReport> reports, double draftStepSeconds, VerifyCostCurve? curve)
     {
@@ -42,6 +50,7 @@ public static class AccelerationMetrics
         Set(key, "tokens", list.Sum(r => r.GeneratedTokens));
         Set(key, "draftStep", draftStepSeconds);
         Set(key, "promptSeconds", list.Count == 0 ? 0 : list.Average(r => r.PromptSeconds));
+        Set(key, "genSeconds", list.Count == 0 ? 0 : list.Max(r => r.ElapsedSeconds - r.PromptSeconds));
         if (curve is not null)
         {
             var k = steps == 0 ? 0 : (double)drafted / steps;
@@ -59,7 +68,18 @@ public static class AccelerationMetrics
         => Key(c.Descriptor.Type, c.Descriptor.WorkloadMethod.Name, string.Join(",", c.Parameters.Items.Select(p => $"{p.Name}={p.Value}")));
 
     private static double? Get(BenchmarkCase c, string name)
-        => Values.TryGetValue(CaseKey(c), out var d) && d.TryGetValue(name, out var v) ? v : null;
+    {
+        if (!Values.TryGetValue(CaseKey(c), out var d) || !d.TryGetValue(name, out var list))
+        {
+            return null;
+        }
+
+        lock (list)
+        {
+            var sorted = list.Order().ToArray();
+            return sorted.Length == 0 ? null : sorted[sorted.Length / 2];
+        }
+    }
 
     private static double? Median(Summary s, BenchmarkCase c) => s[c]?.ResultStatistics?.Median;
 

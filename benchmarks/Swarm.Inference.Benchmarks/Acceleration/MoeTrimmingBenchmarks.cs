@@ -54,11 +54,19 @@ public class MoeTrimmingBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "4 experts (file)")]
-    public int Experts4() => models[4].Plain.Generate(prompt, Tokens).Length;
+    public int Experts4() => Generate(4, nameof(Experts4));
 
     [Benchmark(Description = "2 experts")]
-    public int Experts2() => models[2].Plain.Generate(prompt, Tokens).Length;
+    public int Experts2() => Generate(2, nameof(Experts2));
 
     [Benchmark(Description = "1 expert")]
-    public int Experts1() => models[1].Plain.Generate(prompt, Tokens).Length;
+    public int Experts1() => Generate(1, nameof(Experts1));
+
+    private int Generate(int experts, string method)
+    {
+        var (_, plain) = models[experts];
+        var n = plain.Generate(prompt, Tokens).Length;
+        AccelerationMetrics.Set(AccelerationMetrics.Key(typeof(MoeTrimmingBenchmarks), method, string.Empty), "genSeconds", plain.LastGenerationSeconds);
+        return n;
+    }
 }

@@ -52,7 +52,9 @@ public class PromptLookupBenchmarks
     public int Plain()
     {
         var tokens = plain.Generate(prompt, Tokens);
-        AccelerationMetrics.Set(AccelerationMetrics.Key(typeof(PromptLookupBenchmarks), nameof(Plain), Parameters), "tokens", tokens.Length);
+        var key = AccelerationMetrics.Key(typeof(PromptLookupBenchmarks), nameof(Plain), Parameters);
+        AccelerationMetrics.Set(key, "tokens", tokens.Length);
+        AccelerationMetrics.Set(key, "genSeconds", plain.LastGenerationSeconds);
         return tokens.Length;
     }
 
