@@ -4,12 +4,16 @@ namespace Swarm.Inference;
 /// <remarks>Without a cost curve: grows by 2 after a fully accepted draft and falls halfway towards the accepted
 /// length plus one after a rejection. With a curve: tracks the per-token acceptance rate α (exponentially weighted)
 /// and picks the K that maximizes E[tokens per verify] / cost = ((1 − α^(K+1)) / (1 − α)) / (K·c_draft + c_verify(K+1));
-/// when no K beats plain decoding (1 token per unit of cost) it drafts nothing, probing with the minimum length every
-/// <see cref="ProbeInterval"/> steps so a draft that starts agreeing again is noticed. Not thread-safe.</remarks>
+/// when no K beats plain decoding (1 token per unit of cost) it drafts nothing, probing with the minimum length after
+/// <see cref="ProbeInterval"/> steps (the interval doubles after each probe that does not restore speculation, up to
+/// <see cref="MaxProbeInterval"/>) so a draft that starts agreeing again is noticed. Not thread-safe.</remarks>
 internal sealed class DraftLengthController
 {
     /// <summary>Steps between probes while speculation does not pay.</summary>
     public const int ProbeInterval = 8;
+
+    /// <summary>The longest interval between probes.</summary>
+    public const int MaxProbeInterval = 64;
 
     private const double Decay = 0.9;
     private readonly int min;
@@ -21,6 +25,7 @@ internal sealed class DraftLengthController
     private double acceptedWeight = 3;
     private double trialWeight = 4;
     private int backedOffSteps;
+    private int probeInterval = ProbeInterval;
 
     public DraftLengthController(SpeculativeDecodingOptions options, double draftCost)
     {
@@ -46,7 +51,7 @@ internal sealed class DraftLengthController
                 return current;
             }
 
-            return backedOffSteps % ProbeInterval == ProbeInterval - 1 ? min : 0;
+            return backedOffSteps >= probeInterval - 1 ? min : 0;
         }
 
         private set => current = value;
@@ -57,9 +62,10 @@ internal sealed class DraftLengthController
 
     public void Update(int drafted, int accepted)
     {
+        var probing = adaptive && current == 0 && drafted > 0;
         if (adaptive && current == 0)
         {
-            backedOffSteps++;
+            backedOffSteps = probing ? 0 : backedOffSteps + 1;
         }
 
         if (!adaptive || drafted == 0)
@@ -73,6 +79,7 @@ internal sealed class DraftLengthController
         if (curve is not null)
         {
             Current = Best(AcceptanceEstimate);
+            probeInterval = current > 0 ? ProbeInterval : probing ? Math.Min(MaxProbeInterval, probeInterval * 2) : probeInterval;
             return;
         }
 

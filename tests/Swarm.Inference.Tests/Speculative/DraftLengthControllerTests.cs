@@ -57,13 +57,15 @@ public sealed class DraftLengthControllerTests
         // Verifying n tokens costs n single decodes: no draft length can beat plain decoding.
         Assert.Equal(0, c.Current);
         var lengths = new List<int>();
-        for (var i = 0; i < 2 * DraftLengthController.ProbeInterval; i++)
+        for (var i = 0; i < 8 * DraftLengthController.ProbeInterval; i++)
         {
             lengths.Add(c.Current);
             c.Update(c.Current, 0);
         }
 
-        Assert.Equal(2, lengths.Count(k => k > 0));
+        // Probes after 8, then 16, then 32 plain steps (each failed probe doubles the interval).
+        var probes = lengths.Select((k, i) => (k, i)).Where(p => p.k > 0).Select(p => p.i).ToArray();
+        Assert.Equal([7, 7 + 16, 7 + 16 + 32], probes);
         Assert.All(lengths.Where(k => k > 0), k => Assert.Equal(1, k));
     }
 
@@ -78,7 +80,7 @@ public sealed class DraftLengthControllerTests
         }
 
         Assert.Equal(0, c.Current);
-        for (var i = 0; i < 10 * DraftLengthController.ProbeInterval && c.Current < 4; i++)
+        for (var i = 0; i < 60 * DraftLengthController.ProbeInterval && c.Current < 4; i++)
         {
             c.Update(c.Current, c.Current);
         }
