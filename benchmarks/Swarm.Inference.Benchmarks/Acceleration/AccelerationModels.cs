@@ -16,6 +16,14 @@ public static class AccelerationModels
     /// streams all weights, so a verify batch of a few tokens should cost little more than one (memory-bound).</summary>
     public static SyntheticModelSpec MemoryBoundDraft { get; } = SyntheticModelSpec.Large with { Name = "accel-mb-draft", LayerCount = 1, WeightType = GgmlType.Q8_0 };
 
+    /// <summary>12 × 1544 F32 dims (≈1.37 GB target) in shapes llamafile's GEMM declines (inner sizes 1544, 386 and 4104
+    /// are not multiples of 16, head rows not of 4): every batch size runs ggml's blocked dot products, which reuse each
+    /// block of weight rows for up to 16 tokens (memory-bound verify) and round exactly as a one-token decode does.</summary>
+    public static SyntheticModelSpec MemoryBoundF32Draft { get; } = SyntheticModelSpec.Large with
+    {
+        Name = "accel-mbf32-draft", LayerCount = 1, EmbeddingLength = 1544, HeadCount = 4, KvHeadCount = 4, FeedForwardLength = 4104, WeightType = GgmlType.F32,
+    };
+
     /// <summary>A memory-bound model (20 × 2048 Q8_0) that continues the printable cycle exactly (the prompt-lookup control).</summary>
     public static SyntheticModelSpec MemoryBoundSuccessor { get; } = SyntheticModelSpec.Large with
     {
@@ -33,11 +41,17 @@ public static class AccelerationModels
     {
         "compute-bound" => SyntheticModels.CreateDraftTargetPair(ComputeBoundDraft, 7, divergence),
         "memory-bound" => SyntheticModels.CreateDraftTargetPair(MemoryBoundDraft, 19, divergence),
-        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "compute-bound or memory-bound"),
+        "memory-bound-f32" => SyntheticModels.CreateDraftTargetPair(MemoryBoundF32Draft, 11, divergence),
+        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "compute-bound, memory-bound or memory-bound-f32"),
     };
 
     /// <summary>A model of the draft's shape and vocabulary with other weights: agreement ≈ 0.</summary>
-    public static SyntheticModelSpec Unrelated(string target) => (target == "compute-bound" ? ComputeBoundDraft : MemoryBoundDraft) with { Name = "accel-unrelated", Seed = 4242 };
+    public static SyntheticModelSpec Unrelated(string target) => (target switch
+    {
+        "compute-bound" => ComputeBoundDraft,
+        "memory-bound" => MemoryBoundDraft,
+        _ => MemoryBoundF32Draft,
+    }) with { Name = "accel-unrelated", Seed = 4242 };
 
     public static string Path(SyntheticModelSpec spec) => SyntheticModels.GetOrCreate(spec);
 

@@ -6,7 +6,8 @@ namespace Swarm.Inference.Benchmarks.Acceleration;
 
 /// <summary>Plain greedy decoding against speculative decoding with the pair's draft (adaptive K driven by the measured
 /// verify-cost curve), the target as its own draft (α = 1 control) and an unrelated draft (α ≈ 0), on a compute-bound
-/// (8 × 512 F32, ≈104 MB) and a memory-bound (20 × 2048 Q8_0, ≈1.1 GB) target, at two draft agreement levels
+/// (8 × 512 F32, ≈104 MB) and two memory-bound targets (20 × 2048 Q8_0, ≈1.1 GB; 12 × 1544 F32 in GEMM-declined
+/// shapes, ≈1.37 GB), at two draft agreement levels
 /// (the divergence of the target's extra layers). Every generation is a fresh sequence (cold KV cache, no draft reuse).</summary>
 [MemoryDiagnoser]
 [Config(typeof(AccelerationConfig))]
@@ -26,7 +27,7 @@ public class SpeculativeDecodingBenchmarks
     private double selfStep;
     private VerifyCostCurve curve = null!;
 
-    [Params("compute-bound", "memory-bound")]
+    [Params("compute-bound", "memory-bound", "memory-bound-f32")]
     public string Target { get; set; } = "memory-bound";
 
     [Params(0.05f, 0.3f)]
@@ -43,7 +44,7 @@ public class SpeculativeDecodingBenchmarks
         draft = LlamaModel.Load(AccelerationModels.Path(pair.Draft));
         unrelated = LlamaModel.Load(AccelerationModels.Path(AccelerationModels.Unrelated(Target)));
         prompt = target.Vocab.Tokenize(AccelerationModels.FreeFormPrompt);
-        curve = VerifyCostCurve.Measure(target, 25, 5);
+        curve = VerifyCostCurve.Measure(target, 25, 3);
         draftStep = AccelerationModels.SingleTokenSeconds(draft);
         selfStep = curve.SingleTokenSeconds;
         VerifyCostReport.Write($"{Target}-d{Divergence.ToString(CultureInfo.InvariantCulture)}", target, curve, draftStep);
