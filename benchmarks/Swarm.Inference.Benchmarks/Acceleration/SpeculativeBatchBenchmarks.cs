@@ -6,7 +6,7 @@ namespace Swarm.Inference.Benchmarks.Acceleration;
 /// <summary>Several agents decoding speculatively at once: 1, 4 or 8 sequences in one target context and one draft
 /// context (one draft decode per draft position and one verify decode per step serve all of them), against plain greedy
 /// decoding of one sequence; the Tok/s ratio column is the aggregate throughput over the plain single-sequence one.
-/// Memory-bound target (20 × 2048 Q8_0), its 1-layer pair draft at divergence 0.05, K ≤ 4.</summary>
+/// Memory-bound F32 target in GEMM-declined shapes (12 × 1544, ≈1.37 GB), its 1-layer pair draft at divergence 0.05, K ≤ 4.</summary>
 [MemoryDiagnoser]
 [Config(typeof(AccelerationConfig))]
 public class SpeculativeBatchBenchmarks
@@ -27,7 +27,7 @@ public class SpeculativeBatchBenchmarks
     public void Setup()
     {
         LlamaBackend.Initialize();
-        var pair = AccelerationModels.Pair("memory-bound", 0.05f);
+        var pair = AccelerationModels.Pair("memory-bound-f32", 0.05f);
         target = LlamaModel.Load(AccelerationModels.Path(pair.Target));
         draft = LlamaModel.Load(AccelerationModels.Path(pair.Draft));
         plain = new PlainGreedy(target);
