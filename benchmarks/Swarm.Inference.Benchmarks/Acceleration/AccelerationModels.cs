@@ -30,6 +30,12 @@ public static class AccelerationModels
         Name = "accel-mb-successor", LayerCount = 20, WeightType = GgmlType.Q8_0, Weights = SyntheticWeights.Successor, ResidualScale = 0f,
     };
 
+    /// <summary>The successor model in the memory-bound F32 GEMM-declined shape (12 × 1544, ≈1.37 GB).</summary>
+    public static SyntheticModelSpec MemoryBoundF32Successor { get; } = MemoryBoundF32Draft with
+    {
+        Name = "accel-mbf32-successor", LayerCount = 12, Weights = SyntheticWeights.Successor, ResidualScale = 0f,
+    };
+
     /// <summary>A mixture of 8 experts, 4 used per token by its metadata, 4 × 1024, F16 (≈0.45 GB).</summary>
     public static SyntheticModelSpec Moe { get; } = SyntheticModelSpec.Tiny with
     {

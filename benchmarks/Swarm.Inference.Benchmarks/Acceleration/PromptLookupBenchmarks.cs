@@ -2,8 +2,8 @@ using BenchmarkDotNet.Attributes;
 
 namespace Swarm.Inference.Benchmarks.Acceleration;
 
-/// <summary>Plain greedy decoding against prompt-lookup decoding on a memory-bound model (20 × 2048 Q8_0, ≈1.1 GB) that
-/// is known to continue the printable cycle: on copy-heavy text (the prompt already holds what comes next, like code
+/// <summary>Plain greedy decoding against prompt-lookup decoding on memory-bound models that are known to continue the
+/// printable cycle (20 × 2048 Q8_0, ≈1.1 GB; 12 × 1544 F32 in GEMM-declined shapes, ≈1.37 GB): on copy-heavy text (the prompt already holds what comes next, like code
 /// being edited) and on text with no repeats (nothing to look up: it must back off to plain cost).
 /// Every generation is a fresh sequence (cold KV cache).</summary>
 [MemoryDiagnoser]
@@ -17,16 +17,19 @@ public class PromptLookupBenchmarks
     private int[] prompt = [];
     private int[] reference = [];
 
+    [Params("q8_0", "f32")]
+    public string Model { get; set; } = "q8_0";
+
     [Params("copy-heavy", "no-repeat")]
     public string Text { get; set; } = "copy-heavy";
 
-    private string Parameters => $"Text={Text}";
+    private string Parameters => $"Model={Model},Text={Text}";
 
     [GlobalSetup]
     public void Setup()
     {
         LlamaBackend.Initialize();
-        model = LlamaModel.Load(AccelerationModels.Path(AccelerationModels.MemoryBoundSuccessor));
+        model = LlamaModel.Load(AccelerationModels.Path(Model == "f32" ? AccelerationModels.MemoryBoundF32Successor : AccelerationModels.MemoryBoundSuccessor));
 
         // Copy-heavy: the prompt holds the next 64 characters of the cycle, then restarts it ("/" -> "0123…").
         // No-repeat: two characters; the next 64 never repeat an n-gram (the cycle is 95 characters long).
