@@ -23,14 +23,15 @@ public static class Paths
     }
 
     /// <summary>tiny: 2 layers × 64 (≈0.5 MB F32); small: 8 × 512 (≈104 MB F32); large: 12 × 2048 (≈1.24 GB F16);
-    /// large-f32: 8 × 2048 (≈1.7 GB F32, the most memory-bound per multiply-add).</summary>
+    /// large-q8: 20 × 2048 (≈1.1 GB Q8_0); large-f32: 8 × 2048 (≈1.7 GB F32).</summary>
     public static string Model(string name) => SyntheticModels.GetOrCreate(name switch
     {
         "tiny" => SyntheticModelSpec.Tiny,
         "small" => SyntheticModelSpec.Small,
         "large" => SyntheticModelSpec.Large,
+        "large-q8" => SyntheticModelSpec.Large with { Name = "large-q8", LayerCount = 20, WeightType = GgmlType.Q8_0 },
         "large-f32" => SyntheticModelSpec.Large with { Name = "large-f32", LayerCount = 8, WeightType = GgmlType.F32 },
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "tiny, small, large or large-f32"),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "tiny, small, large, large-q8 or large-f32"),
     });
 
     public static int[] Prompt(int length) => Enumerable.Range(0, length).Select(i => 3 + (i * 7 % 250)).ToArray();
