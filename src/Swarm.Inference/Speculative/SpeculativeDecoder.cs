@@ -573,7 +573,11 @@ public sealed class SpeculativeDecoder : IDisposable
             }
 
             s.TargetKv = length + accepted;
-            targetContext.RemoveTokens(s.SequenceId, s.TargetKv, -1);
+            if (s.DraftCount > accepted)
+            {
+                targetContext.RemoveTokens(s.SequenceId, s.TargetKv, -1); // only a rejected tail needs removing
+            }
+
             if (draftContext is not null && s.DraftKv > length + accepted)
             {
                 s.DraftKv = length + accepted;
