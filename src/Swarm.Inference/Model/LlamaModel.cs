@@ -109,6 +109,7 @@ public sealed unsafe class LlamaModel : IDisposable
         parameters.CheckTensors = options.CheckTensors ? (byte)1 : (byte)0;
 
         var overrides = options.MetadataOverrides;
+        MoeExpertTrimming.ValidateOverrides(fullPath, overrides); // llama.cpp aborts on a bad expert_used_count
         var native = overrides.Count == 0 ? IntPtr.Zero : BuildOverrides(overrides);
         SafeLlamaModelHandle handle;
         try

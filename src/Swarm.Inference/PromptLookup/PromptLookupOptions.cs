@@ -1,0 +1,28 @@
+namespace Swarm.Inference;
+
+/// <summary>How prompt-lookup decoding finds drafts: the last <c>n</c> tokens (from <see cref="MaxNgramSize"/> down to
+/// <see cref="MinNgramSize"/>) are looked up in the prompt and the text generated so far, and the tokens that followed
+/// their most recent earlier occurrence are proposed.</summary>
+/// <remarks>Not thread-safe; read when the decoder is created.</remarks>
+public sealed class PromptLookupOptions
+{
+    /// <summary>Gets or sets the shortest n-gram that may produce a draft.</summary>
+    /// <value>The default value is 2.</value>
+    public int MinNgramSize { get; set; } = 2;
+
+    /// <summary>Gets or sets the longest n-gram tried first.</summary>
+    /// <value>The default value is 4.</value>
+    public int MaxNgramSize { get; set; } = 4;
+
+    /// <summary>Gets or sets the most tokens proposed per verify step (also capped by <see cref="SpeculativeDecodingOptions.MaxDraftLength"/>).</summary>
+    /// <value>The default value is 16.</value>
+    public int MaxDraftLength { get; set; } = 16;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinNgramSize, nameof(MinNgramSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxNgramSize, MinNgramSize, nameof(MaxNgramSize));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxDraftLength, nameof(MaxDraftLength));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxDraftLength, SpeculativeDecodingOptions.MaxSupportedDraftLength, nameof(MaxDraftLength));
+    }
+}

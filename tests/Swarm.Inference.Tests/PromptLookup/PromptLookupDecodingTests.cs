@@ -1,0 +1,80 @@
+using Swarm.Inference.Tests.Speculative;
+
+namespace Swarm.Inference.Tests.PromptLookup;
+
+[Collection(SpeculativeCollection.Name)]
+public sealed class PromptLookupDecodingTests(SpeculativeFixture fixture)
+{
+    private static LlamaGenerationOptions Greedy(int maxTokens) => new() { MaxTokens = maxTokens, StopAtEndOfGeneration = false };
+
+    [Fact]
+    public async Task GenerateAsync_TextTheModelReproduces_AcceptsLongDrafts()
+    {
+        // The successor model continues the printable cycle; the prompt already holds it, so lookups predict it.
+        var model = fixture.Successor;
+        var cycle = new string(Enumerable.Range('!', 94).Select(c => (char)c).ToArray());
+        var prompt = model.Vocab.Tokenize(cycle + " " + cycle[..10]);
+        using var decoder = SpeculativeDecoder.CreatePromptLookup(model, options: new SpeculativeDecodingOptions { MaxDraftLength = 16, SequenceContextSize = 512 });
+
+        var result = await decoder.GenerateAsync(prompt, Greedy(64));
+
+        Assert.Equal(await SpeculativeFixture.PlainGreedyAsync(model, prompt, 64), result.Tokens);
+        Assert.Equal(cycle[10..(10 + 64)], result.Text);
+        Assert.True(result.Report.AcceptanceRate > 0.9, result.Report.ToString());
+        Assert.True(result.Report.VerifySteps <= 64 / 4, result.Report.ToString());
+    }
+
+    [Fact]
+    public async Task GenerateAsync_NoRepeats_DraftsNothingAndDecodesOneTokenPerStep()
+    {
+        var model = fixture.Successor;
+        var prompt = model.Vocab.Tokenize("ab");
+        using var decoder = SpeculativeDecoder.CreatePromptLookup(model, options: new SpeculativeDecodingOptions { SequenceContextSize = 256 });
+
+        var result = await decoder.GenerateAsync(prompt, Greedy(40));
+
+        Assert.Equal(0, result.Report.DraftedTokens);
+        Assert.Equal(40, result.Report.VerifySteps);
+        Assert.Equal(await SpeculativeFixture.PlainGreedyAsync(model, prompt, 40), result.Tokens);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_RandomModel_EqualsPlainGreedy()
+    {
+        var prompt = fixture.Target.Vocab.Tokenize("for (i = 0; i < n; i++) { sum += a[i]; } for (i = 0; i < n; i++)");
+        using var decoder = SpeculativeDecoder.CreatePromptLookup(fixture.Target, new PromptLookupOptions { MinNgramSize = 1, MaxNgramSize = 5, MaxDraftLength = 24 }, new SpeculativeDecodingOptions { MaxDraftLength = 24 });
+
+        var result = await decoder.GenerateAsync(prompt, Greedy(60));
+
+        Assert.Equal(await SpeculativeFixture.PlainGreedyAsync(fixture.Target, prompt, 60), result.Tokens);
+        Assert.True(result.Report.DraftedTokens > 0);
+    }
+
+    [Fact]
+    public void Propose_LongestRecentMatch_ProposesItsContinuation()
+    {
+        var proposer = new PromptLookupProposer(new PromptLookupOptions { MinNgramSize = 1, MaxNgramSize = 3, MaxDraftLength = 4 });
+        int[] tokens = [1, 2, 3, 9, 9, 1, 2, 3, 7, 8, 5, 6, 1, 2, 3];
+        var draft = new int[8];
+
+        var n = proposer.Propose(tokens, 8, draft);
+
+        Assert.Equal([7, 8, 5, 6], draft[..n]);
+    }
+
+    [Fact]
+    public void Propose_NoRepeatedNgram_ProposesNothing()
+    {
+        var proposer = new PromptLookupProposer(new PromptLookupOptions { MinNgramSize = 2, MaxNgramSize = 4 });
+        int[] tokens = [1, 2, 3, 4, 5, 6, 2, 7];
+
+        Assert.Equal(0, proposer.Propose(tokens, 8, new int[8]));
+    }
+
+    [Theory]
+    [InlineData(0, 2, 4)]
+    [InlineData(3, 2, 4)]
+    [InlineData(1, 2, 25)]
+    public void CreatePromptLookup_InvalidOptions_Throws(int min, int max, int draft)
+        => Assert.Throws<ArgumentOutOfRangeException>(() => SpeculativeDecoder.CreatePromptLookup(fixture.Target, new PromptLookupOptions { MinNgramSize = min, MaxNgramSize = max, MaxDraftLength = draft }));
+}
