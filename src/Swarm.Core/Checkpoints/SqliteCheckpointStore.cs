@@ -785,31 +785,25 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
     private static object? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-#pragma warning disable CA2100 // Constant SQL; values are parameters.
-        command.CommandText = sql;
-#pragma warning restore CA2100
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
+        using var command = Command(connection, transaction, sql, parameters);
         return command.ExecuteScalar();
     }
 
     private static void Execute(SqliteConnection connection, string sql)
     {
-        using var command = connection.CreateCommand();
-#pragma warning disable CA2100 // Constant SQL.
-        command.CommandText = sql;
-#pragma warning restore CA2100
+        using var command = Command(connection, transaction: null, sql, []);
         command.ExecuteNonQuery();
     }
 
     private static int NonQuery(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = connection.CreateCommand();
+        using var command = Command(connection, transaction, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
         command.Transaction = transaction;
 #pragma warning disable CA2100 // Constant SQL; values are parameters.
         command.CommandText = sql;
@@ -819,7 +813,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
 
-        return command.ExecuteNonQuery();
+        return command;
     }
 
     private static long ToUnix(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
