@@ -338,18 +338,8 @@ public sealed class GgufWriter : IDisposable
             case string s:
                 WriteString(w, s);
                 break;
-            case byte v: w.Write(v); break;
-            case sbyte v: w.Write(v); break;
-            case ushort v: w.Write(v); break;
-            case short v: w.Write(v); break;
-            case uint v: w.Write(v); break;
-            case int v: w.Write(v); break;
-            case ulong v: w.Write(v); break;
-            case long v: w.Write(v); break;
-            case float v: w.Write(v); break;
-            case double v: w.Write(v); break;
             case bool v: w.Write(v ? (byte)1 : (byte)0); break;
-            default: throw new InvalidOperationException($"Unexpected GGUF value {value}.");
+            default: WriteScalar(w, value.Value); break;
         }
     }
 
@@ -404,7 +394,7 @@ public sealed class GgufWriter : IDisposable
             case long v: w.Write(v); break;
             case float v: w.Write(v); break;
             case double v: w.Write(v); break;
-            default: throw new InvalidOperationException($"Unexpected GGUF array element {item}.");
+            default: throw new InvalidOperationException($"Unexpected GGUF value {item}.");
         }
     }
 
