@@ -70,8 +70,9 @@ public sealed partial class CommandGate : IStagedGate
             return host.Passed($"{options.Name}: command succeeded");
         }
 
-        var diagnostics = ParseErrors(process.CombinedOutput());
-        var tail = string.Join('\n', process.CombinedOutput().Split('\n').TakeLast(TailLines));
+        var output = process.CombinedOutput();
+        var diagnostics = ParseErrors(output);
+        var tail = Tail(output);
         diagnostics.Insert(0, new GateDiagnostic($"{options.Name}: '{Path.GetFileName(options.Command[0])}' exited with code {process.ExitCode}:\n{tail}")
         {
             RuleId = "exit-code",
@@ -79,6 +80,9 @@ public sealed partial class CommandGate : IStagedGate
         });
         return host.Failed(options.FailureCategory, diagnostics, $"{options.Name}: exit code {process.ExitCode}", process);
     }
+
+    /// <summary>The last lines of a tool's output, as failure messages quote them.</summary>
+    internal static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(TailLines));
 
     internal static List<GateDiagnostic> ParseErrors(string output)
     {

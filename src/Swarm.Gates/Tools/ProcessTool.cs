@@ -13,7 +13,6 @@ namespace Swarm.Gates;
 /// </remarks>
 public sealed partial class ProcessTool : ITool
 {
-    private const int TailLines = 40;
     private readonly IProcessRunner _runner;
     private readonly ProcessToolOptions _options;
 
@@ -108,11 +107,11 @@ public sealed partial class ProcessTool : ITool
             return ToolResult.Success(result.StandardOutput);
         }
 
-        var tail = string.Join('\n', result.CombinedOutput().Split('\n').TakeLast(TailLines));
+        var output = result.CombinedOutput();
         return ToolResult.Failure(
             _options.FailureCategory,
-            string.Create(CultureInfo.InvariantCulture, $"Process tool '{Name}': '{Path.GetFileName(_options.Command[0])}' exited with code {result.ExitCode}:\n{tail}"),
-            CommandGate.ParseErrors(result.CombinedOutput()));
+            string.Create(CultureInfo.InvariantCulture, $"Process tool '{Name}': '{Path.GetFileName(_options.Command[0])}' exited with code {result.ExitCode}:\n{CommandGate.Tail(output)}"),
+            CommandGate.ParseErrors(output));
     }
 
     private static string Expand(string template, IReadOnlyDictionary<string, string> values, SortedSet<string> missing) =>
