@@ -4,14 +4,16 @@ using Swarm.Inference.Benchmarks;
 
 if (args.Length > 0 && args[0] == "--interleaved")
 {
-    // --interleaved [rounds] [generation|none] [batched models, comma-separated, e.g. small,large]
+    // --interleaved [rounds] [generation|none] [batched models, comma-separated, e.g. small,large] [threads per decode, default 1]
     var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40;
     var generation = args.Length <= 2 || args[2] == "generation";
     var batched = args.Length > 3 ? args[3].Split(',', StringSplitOptions.RemoveEmptyEntries) : ["small", "large"];
-    var file = generation ? "Swarm.Inference.Benchmarks.Interleaved-report.md" : $"Swarm.Inference.Benchmarks.InterleavedBatched-{string.Join('-', batched)}-report.md";
+    var threads = args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1;
+    var suffix = threads == 1 ? string.Empty : $"-{threads}threads";
+    var file = generation ? "Swarm.Inference.Benchmarks.Interleaved-report.md" : $"Swarm.Inference.Benchmarks.InterleavedBatched-{string.Join('-', batched)}{suffix}-report.md";
     var output = Path.Combine(Paths.RepositoryRoot, "benchmarks", "results", file);
     Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-    InterleavedComparison.Run(rounds, output, generation, batched);
+    InterleavedComparison.Run(rounds, output, generation, batched, threads);
     return;
 }
 
