@@ -126,6 +126,16 @@ public sealed class SpeculativeDecoder : IDisposable
     /// <exception cref="LlamaContextOverflowException">The prompt does not fit in <see cref="SpeculativeDecodingOptions.SequenceContextSize"/>.</exception>
     public Task<SpeculativeGeneration> GenerateAsync(IReadOnlyList<int> promptTokens, LlamaGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
+#pragma warning disable VSTHRD003 // the decoder thread completes this task; it captures no context
+        return Submit(promptTokens, options, null, cancellationToken).Completion.Task;
+#pragma warning restore VSTHRD003
+    }
+
+    /// <summary>Starts a generation whose tokens are also written to <paramref name="tokens"/> as they are accepted
+    /// (completed when the generation ends however it ends: the completion task carries the outcome); <see cref="SpeculativeSequence.RequestStop"/>
+    /// ends it early with <see cref="LlamaFinishReason.Stopped"/>.</summary>
+    internal SpeculativeSequence Submit(IReadOnlyList<int> promptTokens, LlamaGenerationOptions? options, System.Threading.Channels.ChannelWriter<int>? tokens, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(promptTokens);
         ArgumentOutOfRangeException.ThrowIfZero(promptTokens.Count);
         options ??= new LlamaGenerationOptions();
@@ -153,10 +163,14 @@ public sealed class SpeculativeDecoder : IDisposable
         var sequence = new SpeculativeSequence(prompt, options, vocabularySize, draftContext is not null, cancellationToken)
         {
             StartTimestamp = time.GetTimestamp(),
+            TokenWriter = tokens,
+            Owner = this,
         };
         if (options.MaxTokens == 0)
         {
-            return Task.FromResult(Result(sequence, LlamaFinishReason.MaxTokens));
+            tokens?.TryComplete();
+            sequence.Completion.TrySetResult(Result(sequence, LlamaFinishReason.MaxTokens));
+            return sequence;
         }
 
         lock (gate)
@@ -171,9 +185,7 @@ public sealed class SpeculativeDecoder : IDisposable
             sequence.Registration = cancellationToken.Register(static s => ((SpeculativeDecoder)s!).Wake(), this);
         }
 
-#pragma warning disable VSTHRD003 // the decoder thread completes this task; it captures no context
-        return sequence.Completion.Task;
-#pragma warning restore VSTHRD003
+        return sequence;
     }
 
     /// <summary>Generates continuations of several prompts at once, each a sequence of the shared contexts.</summary>
@@ -223,7 +235,7 @@ public sealed class SpeculativeDecoder : IDisposable
 
     private static bool IsCancelled(SpeculativeSequence s) => s.CancellationToken.IsCancellationRequested;
 
-    private void Wake()
+    internal void Wake()
     {
         lock (gate)
         {
@@ -272,6 +284,11 @@ public sealed class SpeculativeDecoder : IDisposable
                     Leave(s, null, cancelled: true);
                 }
 
+                foreach (var s in active.Where(s => s.StopRequested).ToList())
+                {
+                    Leave(s, null, cancelled: false, LlamaFinishReason.Stopped);
+                }
+
                 if (active.Count > 0)
                 {
                     Step();
@@ -293,7 +310,9 @@ public sealed class SpeculativeDecoder : IDisposable
             foreach (var s in active.Concat(pending))
             {
                 s.Registration.Dispose();
-                s.Completion.TrySetException(new ObjectDisposedException(nameof(SpeculativeDecoder), "The speculative decoder was disposed during the generation."));
+                var disposed = new ObjectDisposedException(nameof(SpeculativeDecoder), "The speculative decoder was disposed during the generation.");
+                s.TokenWriter?.TryComplete();
+                s.Completion.TrySetException(disposed);
             }
 
             active.Clear();
@@ -556,6 +575,7 @@ public sealed class SpeculativeDecoder : IDisposable
                 }
 
                 s.Tokens.Add(token);
+                s.TokenWriter?.TryWrite(token);
                 if (s.GeneratedCount >= s.Options.MaxTokens)
                 {
                     finish = LlamaFinishReason.MaxTokens;
@@ -599,14 +619,17 @@ public sealed class SpeculativeDecoder : IDisposable
         s.Registration.Dispose();
         if (error is not null)
         {
+            s.TokenWriter?.TryComplete();
             s.Completion.TrySetException(error);
         }
         else if (cancelled)
         {
+            s.TokenWriter?.TryComplete();
             s.Completion.TrySetCanceled(s.CancellationToken);
         }
         else
         {
+            s.TokenWriter?.TryComplete();
             s.Completion.TrySetResult(Result(s, reason));
         }
     }
