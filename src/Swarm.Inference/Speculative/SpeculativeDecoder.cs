@@ -26,6 +26,7 @@ public sealed class SpeculativeDecoder : IDisposable
     private readonly LlamaBatch targetBatch;
     private readonly LlamaBatch? draftBatch;
     private readonly PromptLookupProposer? lookup;
+    private readonly PromptLookupOptions? lookupOptions;
     private readonly double draftStepCost;
     private readonly TimeProvider time;
     private readonly Thread thread;
@@ -66,7 +67,8 @@ public sealed class SpeculativeDecoder : IDisposable
         }
         else
         {
-            lookup = new PromptLookupProposer(lookupOptions ?? new PromptLookupOptions());
+            this.lookupOptions = lookupOptions ?? new PromptLookupOptions();
+            lookup = new PromptLookupProposer(this.lookupOptions);
             draftStepCost = options.DraftStepCost ?? 0;
         }
 
@@ -108,7 +110,8 @@ public sealed class SpeculativeDecoder : IDisposable
     }
 
     /// <summary>Creates a prompt-lookup decoder: drafts are n-gram continuations found in the prompt and the generated
-    /// text, no draft model. Where nothing recurs it drafts nothing and costs what plain decoding costs.</summary>
+    /// text, no draft model. Where nothing recurs it drafts nothing and costs what plain decoding costs; where short
+    /// n-grams recur with other continuations it backs off after rejected drafts (<see cref="PromptLookupOptions.MaxConsecutiveRejections"/>).</summary>
     /// <param name="target">The model whose output is produced.</param>
     /// <param name="lookup">The n-gram sizes and the longest draft.</param>
     /// <param name="options">Draft length and context options.</param>
@@ -324,6 +327,7 @@ public sealed class SpeculativeDecoder : IDisposable
     {
         var start = time.GetTimestamp();
         s.Controller = new DraftLengthController(options, draftStepCost);
+        s.LookupBackoff = lookupOptions is null ? null : new PromptLookupBackoff(lookupOptions);
         targetContext.RemoveTokens(s.SequenceId);
         DecodePrefix(targetContext, targetBatch, s);
         s.TargetKv = s.Prompt.Length - 1;
@@ -366,7 +370,7 @@ public sealed class SpeculativeDecoder : IDisposable
         {
             foreach (var s in active)
             {
-                if (s.DraftLimit > 0)
+                if (s.DraftLimit > 0 && s.LookupBackoff!.TryDraft())
                 {
                     s.DraftCount = lookup.Propose(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(s.Tokens), s.DraftLimit, s.Draft);
                 }
@@ -562,6 +566,7 @@ public sealed class SpeculativeDecoder : IDisposable
             }
 
             s.Controller!.Update(s.DraftCount, accepted);
+            s.LookupBackoff?.Update(s.DraftCount, accepted);
 
             // Keep the accepted drafts and the target's own token; drop the rejected tail from both caches.
             LlamaFinishReason? finish = null;

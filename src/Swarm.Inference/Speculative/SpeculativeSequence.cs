@@ -67,6 +67,9 @@ internal sealed class SpeculativeSequence
 
     public DraftLengthController? Controller { get; set; }
 
+    /// <summary>Gets or sets the prompt-lookup back-off (prompt-lookup decoders only).</summary>
+    public PromptLookupBackoff? LookupBackoff { get; set; }
+
     public int[] Draft { get; } = new int[SpeculativeDecodingOptions.MaxSupportedDraftLength];
 
     public int DraftCount { get; set; }

@@ -38,6 +38,99 @@ public sealed class PromptLookupDecodingTests(SpeculativeFixture fixture)
         Assert.Equal(await SpeculativeFixture.PlainGreedyAsync(model, prompt, 40), result.Tokens);
     }
 
+    /// <summary>A prompt in which every bigram the successor model will produce already occurs, followed by '~': each
+    /// lookup finds a match, and every draft's first token is wrong.</summary>
+    private int[] SpuriousRepeatsPrompt()
+    {
+        var cycle = Enumerable.Range('!', 94).Select(c => (char)c).ToArray();
+        var text = string.Concat(Enumerable.Range(0, 93).Where(i => cycle[i] != '~' && cycle[i + 1] != '~').Select(i => $"{cycle[i]}{cycle[i + 1]}~")) + "AB";
+        return fixture.Successor.Vocab.Tokenize(text);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_SpuriousShortMatches_BacksOffToFewDraftedVerifies()
+    {
+        var model = fixture.Successor;
+        var prompt = SpuriousRepeatsPrompt();
+        using var decoder = SpeculativeDecoder.CreatePromptLookup(model, new PromptLookupOptions { MinNgramSize = 2 }, new SpeculativeDecodingOptions { MaxDraftLength = 16, Adaptive = false, SequenceContextSize = 512 });
+
+        var result = await decoder.GenerateAsync(prompt, Greedy(64));
+
+        Assert.Equal(await SpeculativeFixture.PlainGreedyAsync(model, prompt, 64), result.Tokens);
+        Assert.Equal(0, result.Report.AcceptedTokens);
+        var draftedVerifies = result.Report.DraftedByPosition.Count == 0 ? 0 : result.Report.DraftedByPosition[0];
+        Assert.InRange(draftedVerifies, 1, 6); // 2 rejections, then probes after 8, 16 and 32 plain steps
+        Assert.Equal(64 - draftedVerifies, result.Report.VerifySteps - draftedVerifies);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_SpuriousShortMatchesWithoutBackoff_DraftsEveryStep()
+    {
+        // The control: the same text with the back-off disabled drafts (and is rejected) at every step.
+        var model = fixture.Successor;
+        var prompt = SpuriousRepeatsPrompt();
+        using var decoder = SpeculativeDecoder.CreatePromptLookup(model, new PromptLookupOptions { MinNgramSize = 2, MaxConsecutiveRejections = 0 }, new SpeculativeDecodingOptions { MaxDraftLength = 16, Adaptive = false, SequenceContextSize = 512 });
+
+        var result = await decoder.GenerateAsync(prompt, Greedy(64));
+
+        Assert.Equal(await SpeculativeFixture.PlainGreedyAsync(model, prompt, 64), result.Tokens);
+        Assert.True(result.Report.DraftedByPosition[0] >= 60, result.Report.ToString());
+    }
+
+    [Fact]
+    public async Task GenerateAsync_RepeatsAfterBackoff_ResumesDrafting()
+    {
+        // Rejected drafts first (spurious bigrams), then the successor reaches text the prompt holds verbatim: a probe
+        // is accepted and drafting resumes.
+        var model = fixture.Successor;
+        var cycle = new string(Enumerable.Range('!', 94).Select(c => (char)c).ToArray());
+        var prompt = model.Vocab.Tokenize("AB~BC~CD~DE~EF~FG~GH~" + cycle[50..] + " AB");
+        using var decoder = SpeculativeDecoder.CreatePromptLookup(model, new PromptLookupOptions { MinNgramSize = 2, BackoffSteps = 4 }, new SpeculativeDecodingOptions { MaxDraftLength = 16, SequenceContextSize = 512 });
+
+        var result = await decoder.GenerateAsync(prompt, Greedy(80));
+
+        Assert.Equal(await SpeculativeFixture.PlainGreedyAsync(model, prompt, 80), result.Tokens);
+        Assert.True(result.Report.AcceptedTokens >= 30, result.Report.ToString());
+        Assert.True(result.Report.VerifySteps < 60, result.Report.ToString());
+    }
+
+    [Fact]
+    public void Backoff_RejectionsThenAcceptance_PausesDoublesAndResets()
+    {
+        var backoff = new PromptLookupBackoff(new PromptLookupOptions { MaxConsecutiveRejections = 1, BackoffSteps = 8, MaxBackoffSteps = 128 });
+
+        Assert.True(backoff.TryDraft());
+        backoff.Update(4, 0);
+        Assert.Equal(8, backoff.Waiting);
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.False(backoff.TryDraft());
+        }
+
+        Assert.True(backoff.TryDraft());
+        backoff.Update(4, 0);
+        Assert.Equal(16, backoff.Waiting);
+        while (!backoff.TryDraft())
+        {
+        }
+
+        backoff.Update(4, 2);
+        Assert.True(backoff.TryDraft());
+        backoff.Update(4, 0);
+        Assert.Equal(8, backoff.Waiting);
+    }
+
+    [Fact]
+    public void Backoff_NoDraft_DoesNotCount()
+    {
+        var backoff = new PromptLookupBackoff(new PromptLookupOptions { MaxConsecutiveRejections = 1 });
+
+        backoff.Update(0, 0);
+
+        Assert.True(backoff.TryDraft());
+        Assert.Equal(0, backoff.Waiting);
+    }
+
     [Fact]
     public async Task GenerateAsync_RandomModel_EqualsPlainGreedy()
     {
@@ -77,4 +170,15 @@ public sealed class PromptLookupDecodingTests(SpeculativeFixture fixture)
     [InlineData(1, 2, 25)]
     public void CreatePromptLookup_InvalidOptions_Throws(int min, int max, int draft)
         => Assert.Throws<ArgumentOutOfRangeException>(() => SpeculativeDecoder.CreatePromptLookup(fixture.Target, new PromptLookupOptions { MinNgramSize = min, MaxNgramSize = max, MaxDraftLength = draft }));
+
+    [Theory]
+    [InlineData(-1, 8, 128, "MaxConsecutiveRejections")]
+    [InlineData(2, 0, 128, "BackoffSteps")]
+    [InlineData(2, 16, 8, "MaxBackoffSteps")]
+    public void CreatePromptLookup_InvalidBackoff_ThrowsNamingTheOption(int rejections, int pause, int maxPause, string name)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => SpeculativeDecoder.CreatePromptLookup(fixture.Target, new PromptLookupOptions { MaxConsecutiveRejections = rejections, BackoffSteps = pause, MaxBackoffSteps = maxPause }));
+
+        Assert.Equal(name, ex.ParamName);
+    }
 }
