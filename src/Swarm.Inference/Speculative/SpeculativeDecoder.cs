@@ -27,6 +27,8 @@ public sealed class SpeculativeDecoder : IDisposable
     private readonly LlamaBatch? draftBatch;
     private readonly PromptLookupProposer? lookup;
     private readonly PromptLookupOptions? lookupOptions;
+    private readonly OnlineVerifyCost? onlineCost;
+    private readonly Func<int, double?>? relativeVerifyCost;
     private readonly double draftStepCost;
     private readonly TimeProvider time;
     private readonly Thread thread;
@@ -69,6 +71,15 @@ public sealed class SpeculativeDecoder : IDisposable
         {
             this.lookupOptions = lookupOptions ?? new PromptLookupOptions();
             lookup = new PromptLookupProposer(this.lookupOptions);
+            if (options.VerifyCostCurve is { } curve)
+            {
+                relativeVerifyCost = n => curve.GetRelativeCost(n);
+            }
+            else
+            {
+                onlineCost = new OnlineVerifyCost(batchCapacity);
+                relativeVerifyCost = onlineCost.GetRelativeCost;
+            }
             draftStepCost = options.DraftStepCost ?? 0;
         }
 
@@ -327,7 +338,7 @@ public sealed class SpeculativeDecoder : IDisposable
     {
         var start = time.GetTimestamp();
         s.Controller = new DraftLengthController(options, draftStepCost);
-        s.LookupBackoff = lookupOptions is null ? null : new PromptLookupBackoff(lookupOptions);
+        s.LookupBackoff = lookupOptions is null ? null : new PromptLookupBackoff(lookupOptions, options.MinDraftLength);
         targetContext.RemoveTokens(s.SequenceId);
         DecodePrefix(targetContext, targetBatch, s);
         s.TargetKv = s.Prompt.Length - 1;
@@ -370,9 +381,10 @@ public sealed class SpeculativeDecoder : IDisposable
         {
             foreach (var s in active)
             {
-                if (s.DraftLimit > 0 && s.LookupBackoff!.TryDraft())
+                var limit = s.DraftLimit > 0 ? s.LookupBackoff!.Next(s.DraftLimit, relativeVerifyCost) : 0;
+                if (limit > 0)
                 {
-                    s.DraftCount = lookup.Propose(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(s.Tokens), s.DraftLimit, s.Draft);
+                    s.DraftCount = lookup.Propose(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(s.Tokens), limit, s.Draft);
                 }
             }
 
@@ -500,6 +512,7 @@ public sealed class SpeculativeDecoder : IDisposable
         targetContext.DecodeCore(targetBatch);
         Interlocked.Increment(ref verifyDecodes);
         var seconds = time.GetElapsedTime(start).TotalSeconds;
+        onlineCost?.Record(targetBatch.Count, seconds);
         var vocab = TargetModel.Vocab;
         foreach (var s in active.ToList())
         {

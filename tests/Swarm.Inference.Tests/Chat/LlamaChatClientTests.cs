@@ -144,7 +144,17 @@ public sealed class LlamaChatClientTests(LlamaFixture fixture)
         {
             ShouldListenTo = s => s.Name == InferenceDiagnostics.ActivitySourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Add,
+            // Other test collections emit chat activities on other threads at the same time: keep only this test's.
+            ActivityStopped = a =>
+            {
+                if (a.DisplayName == "chat tiny-otel")
+                {
+                    lock (activities)
+                    {
+                        activities.Add(a);
+                    }
+                }
+            },
         };
         ActivitySource.AddActivityListener(listener);
         using var usage = new MetricCollector<int>(null, InferenceDiagnostics.MeterName, InferenceDiagnostics.TokenUsageInstrument);

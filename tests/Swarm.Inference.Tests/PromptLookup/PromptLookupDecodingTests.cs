@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Swarm.Inference.Tests.Speculative;
 
 namespace Swarm.Inference.Tests.PromptLookup;
@@ -59,7 +60,8 @@ public sealed class PromptLookupDecodingTests(SpeculativeFixture fixture)
         Assert.Equal(await SpeculativeFixture.PlainGreedyAsync(model, prompt, 64), result.Tokens);
         Assert.Equal(0, result.Report.AcceptedTokens);
         var draftedVerifies = result.Report.DraftedByPosition.Count == 0 ? 0 : result.Report.DraftedByPosition[0];
-        Assert.InRange(draftedVerifies, 1, 6); // 2 rejections, then probes after 8, 16 and 32 plain steps
+        Assert.InRange(draftedVerifies, 1, 6); // 2 rejected one-token probes, then probes after 8, 16 and 32 plain steps
+        Assert.Equal(draftedVerifies, result.Report.DraftedTokens);
         Assert.Equal(64 - draftedVerifies, result.Report.VerifySteps - draftedVerifies);
     }
 
@@ -85,7 +87,7 @@ public sealed class PromptLookupDecodingTests(SpeculativeFixture fixture)
         var model = fixture.Successor;
         var cycle = new string(Enumerable.Range('!', 94).Select(c => (char)c).ToArray());
         var prompt = model.Vocab.Tokenize("AB~BC~CD~DE~EF~FG~GH~" + cycle[50..] + " AB");
-        using var decoder = SpeculativeDecoder.CreatePromptLookup(model, new PromptLookupOptions { MinNgramSize = 2, BackoffSteps = 4 }, new SpeculativeDecodingOptions { MaxDraftLength = 16, SequenceContextSize = 512 });
+        using var decoder = SpeculativeDecoder.CreatePromptLookup(model, new PromptLookupOptions { MinNgramSize = 2, BackoffSteps = 4 }, new SpeculativeDecodingOptions { MaxDraftLength = 16, SequenceContextSize = 512, TimeProvider = new FakeTimeProvider() });
 
         var result = await decoder.GenerateAsync(prompt, Greedy(80));
 
@@ -95,40 +97,110 @@ public sealed class PromptLookupDecodingTests(SpeculativeFixture fixture)
     }
 
     [Fact]
-    public void Backoff_RejectionsThenAcceptance_PausesDoublesAndResets()
+    public void Next_BeforeAnyAcceptance_ProbesWithTheMinimumLengthThenDraftsInFull()
     {
-        var backoff = new PromptLookupBackoff(new PromptLookupOptions { MaxConsecutiveRejections = 1, BackoffSteps = 8, MaxBackoffSteps = 128 });
+        var backoff = new PromptLookupBackoff(new PromptLookupOptions(), minDraft: 1);
 
-        Assert.True(backoff.TryDraft());
-        backoff.Update(4, 0);
+        Assert.Equal(1, backoff.Next(16, null));
+        backoff.Update(1, 1);
+        Assert.Equal(16, backoff.Next(16, null));
+    }
+
+    [Fact]
+    public void Next_RejectionsThenAcceptance_PausesDoublesAndResets()
+    {
+        var backoff = new PromptLookupBackoff(new PromptLookupOptions { MaxConsecutiveRejections = 1, BackoffSteps = 8, MaxBackoffSteps = 128 }, minDraft: 1);
+
+        Assert.Equal(1, backoff.Next(16, null));
+        backoff.Update(1, 0);
         Assert.Equal(8, backoff.Waiting);
         for (var i = 0; i < 8; i++)
         {
-            Assert.False(backoff.TryDraft());
+            Assert.Equal(0, backoff.Next(16, null));
         }
 
-        Assert.True(backoff.TryDraft());
-        backoff.Update(4, 0);
+        Assert.Equal(1, backoff.Next(16, null));
+        backoff.Update(1, 0);
         Assert.Equal(16, backoff.Waiting);
-        while (!backoff.TryDraft())
+        while (backoff.Next(16, null) == 0)
         {
         }
 
-        backoff.Update(4, 2);
-        Assert.True(backoff.TryDraft());
-        backoff.Update(4, 0);
+        backoff.Update(1, 1);
+        Assert.Equal(16, backoff.Next(16, null));
+        backoff.Update(16, 0);
         Assert.Equal(8, backoff.Waiting);
     }
 
     [Fact]
-    public void Backoff_NoDraft_DoesNotCount()
+    public void Next_ComputeBoundCost_BacksOffInsteadOfDrafting()
     {
-        var backoff = new PromptLookupBackoff(new PromptLookupOptions { MaxConsecutiveRejections = 1 });
+        // c(n) = n: no draft length can beat plain decoding, whatever the acceptance.
+        var backoff = new PromptLookupBackoff(new PromptLookupOptions { BackoffSteps = 4 }, minDraft: 1);
+        backoff.Update(1, 1);
+
+        Assert.Equal(0, backoff.Next(16, n => n));
+        Assert.Equal(4, backoff.Waiting);
+    }
+
+    [Fact]
+    public void Next_MemoryBoundCostHighAcceptance_DraftsLong()
+    {
+        var backoff = new PromptLookupBackoff(new PromptLookupOptions(), minDraft: 1);
+        for (var i = 0; i < 5; i++)
+        {
+            backoff.Update(8, 8);
+        }
+
+        Assert.True(backoff.Next(16, n => 1 + (0.05 * (n - 1))) >= 8);
+    }
+
+    [Fact]
+    public void Next_UnknownCost_DraftsTheLimitToLearnIt()
+    {
+        var backoff = new PromptLookupBackoff(new PromptLookupOptions(), minDraft: 1);
+        backoff.Update(1, 1);
+
+        Assert.Equal(12, backoff.Next(12, _ => null));
+    }
+
+    [Fact]
+    public void Next_Disabled_AlwaysAllowsTheLimit()
+    {
+        var backoff = new PromptLookupBackoff(new PromptLookupOptions { MaxConsecutiveRejections = 0 }, minDraft: 1);
+        backoff.Update(16, 0);
+        backoff.Update(16, 0);
+
+        Assert.Equal(16, backoff.Next(16, n => n));
+        Assert.Equal(0, backoff.Waiting);
+    }
+
+    [Fact]
+    public void Update_NoDraft_DoesNotCount()
+    {
+        var backoff = new PromptLookupBackoff(new PromptLookupOptions { MaxConsecutiveRejections = 1 }, minDraft: 1);
 
         backoff.Update(0, 0);
 
-        Assert.True(backoff.TryDraft());
+        Assert.Equal(1, backoff.Next(4, null));
         Assert.Equal(0, backoff.Waiting);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_ComputeBoundCostCurve_DraftsOnlyProbesAndStaysLossless()
+    {
+        // Copy-heavy text, but a verify of n tokens costs n single-token decodes: drafting cannot pay, so after the
+        // first accepted probe the gate backs off instead of drafting long.
+        var model = fixture.Successor;
+        var cycle = new string(Enumerable.Range('!', 94).Select(c => (char)c).ToArray());
+        var prompt = model.Vocab.Tokenize(cycle + " " + cycle[..10]);
+        var curve = new VerifyCostCurve(Enumerable.Range(1, 25).Select(n => (double)n).ToArray());
+        using var decoder = SpeculativeDecoder.CreatePromptLookup(model, options: new SpeculativeDecodingOptions { MaxDraftLength = 16, Adaptive = false, VerifyCostCurve = curve, SequenceContextSize = 512 });
+
+        var result = await decoder.GenerateAsync(prompt, Greedy(64));
+
+        Assert.Equal(await SpeculativeFixture.PlainGreedyAsync(model, prompt, 64), result.Tokens);
+        Assert.InRange(result.Report.DraftedTokens, 1, 6);
     }
 
     [Fact]
