@@ -1,7 +1,8 @@
 // node-llama-cpp 3.22.1 side of the Swarm.Inference comparison: for one GGUF target (and optionally a draft GGUF of the
 // same vocabulary) and one prompt given as token ids, measures greedy generation of N tokens from a cold sequence in
-// three modes - plain, draft-model speculation (DraftSequenceTokenPredictor) and input lookup
-// (InputLookupTokenPredictor) - and prints one JSON object on stdout.
+// these modes - plain, draft-model speculation (DraftSequenceTokenPredictor with the given K, or "draft-defaults" with
+// the predictor's own defaults) and input lookup (InputLookupTokenPredictor, given the prompt as its input tokens, as
+// LlamaCompletion does) - and prints one JSON object on stdout.
 //
 //   node side-by-side.mjs --model target.gguf [--draft draft.gguf] --prompt-tokens 1,2,3 --tokens 48
 //        [--modes plain,draft,lookup] [--runs 3] [--threads 1] [--draft-min 0] [--draft-max 16] [--draft-min-confidence 0]
@@ -55,6 +56,9 @@ function median(values) {
 }
 
 async function generate(sequence, draftSequence, prompt, count) {
+    // The input lookup predictor searches the tokens it is given as input; LlamaCompletion and LlamaChat pass the
+    // prompt (or last user message) this way, so the bare sequence must too.
+    sequence.tokenPredictor?.updateInputTokens?.(prompt);
     await sequence.clearHistory();
     if (draftSequence != null)
         await draftSequence.clearHistory();
@@ -95,7 +99,7 @@ async function main() {
 
     const llama = await getLlama({gpu: false, build: "never", usePrebuiltBinaries: true, skipDownload: true, progressLogs: false, logLevel: LlamaLogLevel.error, maxThreads: threads});
     const model = await llama.loadModel({modelPath: args.model, gpuLayers: 0});
-    const draftModel = args.draft != null && modes.includes("draft") ? await llama.loadModel({modelPath: args.draft, gpuLayers: 0}) : null;
+    const draftModel = args.draft != null && modes.some(m => m.startsWith("draft")) ? await llama.loadModel({modelPath: args.draft, gpuLayers: 0}) : null;
     const contextOptions = {contextSize: 1024, batchSize: 512, sequences: 1, threads};
 
     const results = [];
@@ -104,16 +108,18 @@ async function main() {
         let draftContext = null;
         let draftSequence = null;
         let predictor;
-        if (mode === "draft") {
+        if (mode === "draft" || mode === "draft-defaults") {
             if (draftModel == null)
-                throw new Error("mode draft needs --draft");
+                throw new Error(`mode ${mode} needs --draft`);
             draftContext = await draftModel.createContext(contextOptions);
             draftSequence = draftContext.getSequence();
-            predictor = new DraftSequenceTokenPredictor(draftSequence, {
-                minTokens: Number(args["draft-min"] ?? 0),
-                maxTokens: Number(args["draft-max"]),
-                minConfidence: Number(args["draft-min-confidence"])
-            });
+            predictor = mode === "draft-defaults"
+                ? new DraftSequenceTokenPredictor(draftSequence) // minTokens 0, maxTokens 16, minConfidence 0.6
+                : new DraftSequenceTokenPredictor(draftSequence, {
+                    minTokens: Number(args["draft-min"] ?? 0),
+                    maxTokens: Number(args["draft-max"]),
+                    minConfidence: Number(args["draft-min-confidence"])
+                });
         } else if (mode === "lookup") {
             predictor = new InputLookupTokenPredictor({
                 patternLength: {min: Number(args["lookup-min-pattern"])},

@@ -45,8 +45,8 @@ public static class NodeSideBySide
         var spurious = string.Concat(Enumerable.Range(0, 93).Select(i => (char)('!' + i)).Where(c => c != '}' && c != '~').Select(c => $"{c}{(char)(c + 1)}~")) + "AB";
         Case[] cases =
         [
-            new("tiny (2 × 64 F32, 0.5 MB)", "free-form", AccelerationModels.Path(tinyPair.Target), AccelerationModels.Path(tinyPair.Draft), AccelerationModels.FreeFormPrompt, ["plain", "draft", "lookup"]),
-            new("small (8 × 512 F32, 104 MB)", "free-form", AccelerationModels.Path(smallPair.Target), AccelerationModels.Path(smallPair.Draft), AccelerationModels.FreeFormPrompt, ["plain", "draft", "lookup"]),
+            new("tiny (2 × 64 F32, 0.5 MB)", "free-form", AccelerationModels.Path(tinyPair.Target), AccelerationModels.Path(tinyPair.Draft), AccelerationModels.FreeFormPrompt, ["plain", "draft", "draft-defaults", "lookup"]),
+            new("small (8 × 512 F32, 104 MB)", "free-form", AccelerationModels.Path(smallPair.Target), AccelerationModels.Path(smallPair.Draft), AccelerationModels.FreeFormPrompt, ["plain", "draft", "draft-defaults", "lookup"]),
             new("small successor (8 × 512 F32, 104 MB)", "copy-heavy", AccelerationModels.Path(smallSuccessor), null, cycle + " ./", ["plain", "lookup"]),
             new("small successor", "no repeats", AccelerationModels.Path(smallSuccessor), null, "ab", ["plain", "lookup"]),
             new("small successor", "spurious bigrams", AccelerationModels.Path(smallSuccessor), null, spurious, ["plain", "lookup"]),
@@ -55,7 +55,7 @@ public static class NodeSideBySide
         var report = new StringBuilder();
         report.AppendLine("# Swarm.Inference beside node-llama-cpp 3.22.1");
         report.AppendLine();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Greedy, one decode thread on both sides, {tokens} generated tokens from a cold sequence (prompt processing included), same GGUF files and prompt token ids; {rounds} rounds alternating node (`benchmarks/node/side-by-side.mjs`) and Swarm, each after one warm-up generation; medians over rounds. *Ratio* = Swarm tok/s ÷ node tok/s (> 1: Swarm faster). *Gen ratio* excludes the prompt (time after the first token). Draft model: K = {DraftLength} on both sides (node: `DraftSequenceTokenPredictor` with minTokens = maxTokens = {DraftLength}, minConfidence 0; Swarm: `SpeculativeDecoder.Create`, fixed K). Lookup: node `InputLookupTokenPredictor` (pattern ≥ 1 token, prediction ≤ {LookupLength}; looks only in the input), Swarm `CreatePromptLookup` (n-grams 1…4, draft ≤ {LookupLength}, prompt and generated text, back-off on). *Acceptance*: node validated ÷ (validated + refuted), Swarm accepted ÷ drafted. *Same output*: both produced the same tokens.");
+        report.AppendLine(CultureInfo.InvariantCulture, $"Greedy, one decode thread on both sides, {tokens} generated tokens from a cold sequence (prompt processing included), same GGUF files and prompt token ids; {rounds} rounds alternating node (`benchmarks/node/side-by-side.mjs`) and Swarm, each after one warm-up generation; tok/s columns are medians over rounds; *Ratio* = Swarm tok/s ÷ node tok/s (> 1: Swarm faster), the median of the per-round ratios (as are the other ratio columns; *vs its plain* = that library's mode ÷ its own plain decoding in the same round). *Gen ratio* excludes the prompt (time after the first token). Draft model, K = {DraftLength}: fixed on both sides (node: `DraftSequenceTokenPredictor` with minTokens = maxTokens = {DraftLength}, minConfidence 0; Swarm: `SpeculativeDecoder.Create`, `Adaptive = false`). Draft model, defaults: node's predictor defaults (minTokens 0 — the target does not wait for the draft —, maxTokens 16, minConfidence 0.6) against Swarm's (adaptive K from 4, at most 8, no confidence cut-off). Lookup: node `InputLookupTokenPredictor` (pattern ≥ 1 token, prediction ≤ {LookupLength}; looks only in its input tokens, given the prompt as `LlamaCompletion` does), Swarm `CreatePromptLookup` (n-grams 1…4, draft ≤ {LookupLength}, prompt and generated text, back-off on). *Acceptance*: node validated ÷ (validated + refuted), Swarm accepted ÷ drafted. *Same output*: both produced the same tokens.");
         report.AppendLine();
         string? libraries = null;
         var rows = new List<string>();
@@ -84,12 +84,15 @@ public static class NodeSideBySide
                 var o = ours[mode];
                 var nRate = Median(n.Select(m => m.TokensPerSecond));
                 var oRate = Median(o.Select(m => m.TokensPerSecond));
-                var nGen = Median(n.Select(m => m.GenerationTokensPerSecond));
-                var oGen = Median(o.Select(m => m.GenerationTokensPerSecond));
-                var nPlain = Median(node["plain"].Select(m => m.TokensPerSecond));
-                var oPlain = Median(ours["plain"].Select(m => m.TokensPerSecond));
+
+                // Ratios are medians of per-round ratios: each round's two sides ran back to back, so slow phases of the
+                // shared machine cancel out better than in a ratio of medians.
+                var ratio = Median(o.Zip(n, (a, b) => a.TokensPerSecond / b.TokensPerSecond));
+                var genRatio = Median(o.Zip(n, (a, b) => a.GenerationTokensPerSecond / b.GenerationTokensPerSecond));
+                var oVsPlain = Median(o.Zip(ours["plain"], (a, b) => a.TokensPerSecond / b.TokensPerSecond));
+                var nVsPlain = Median(n.Zip(node["plain"], (a, b) => a.TokensPerSecond / b.TokensPerSecond));
                 var same = n[^1].Output.SequenceEqual(o[^1].Output) ? "yes" : "no";
-                rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {c.Model} | {c.Text} | {Name(mode)} | {oRate:0.0} | {nRate:0.0} | **{oRate / nRate:0.00}** | {oGen / nGen:0.00} | {oRate / oPlain:0.00}× | {nRate / nPlain:0.00}× | {(mode == "plain" ? "–" : o[^1].Acceptance.ToString("0.00", CultureInfo.InvariantCulture))} | {(mode == "plain" ? "–" : n[^1].Acceptance.ToString("0.00", CultureInfo.InvariantCulture))} | {same} |"));
+                rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {c.Model} | {c.Text} | {Name(mode)} | {oRate:0.0} | {nRate:0.0} | **{ratio:0.00}** | {genRatio:0.00} | {oVsPlain:0.00}× | {nVsPlain:0.00}× | {(mode == "plain" ? "–" : o[^1].Acceptance.ToString("0.00", CultureInfo.InvariantCulture))} | {(mode == "plain" ? "–" : n[^1].Acceptance.ToString("0.00", CultureInfo.InvariantCulture))} | {same} |"));
                 Console.WriteLine(rows[^1]);
             }
         }
@@ -109,7 +112,8 @@ public static class NodeSideBySide
 
     private static string Name(string mode) => mode switch
     {
-        "draft" => "draft model",
+        "draft" => "draft model, K = 8",
+        "draft-defaults" => "draft model, each library's defaults",
         "lookup" => "input / prompt lookup",
         _ => "plain",
     };
@@ -173,7 +177,7 @@ public static class NodeSideBySide
     private static void RunOurs(Case c, int[] prompt, int tokens, Dictionary<string, List<Measurement>> into)
     {
         using var target = LlamaModel.Load(c.TargetPath);
-        using var draft = c.DraftPath is not null && c.Modes.Contains("draft") ? LlamaModel.Load(c.DraftPath) : null;
+        using var draft = c.DraftPath is not null && c.Modes.Any(m => m.StartsWith("draft", StringComparison.Ordinal)) ? LlamaModel.Load(c.DraftPath) : null;
         var generation = new LlamaGenerationOptions { MaxTokens = tokens, StopAtEndOfGeneration = false };
         foreach (var mode in c.Modes)
         {
@@ -185,8 +189,10 @@ public static class NodeSideBySide
                 continue;
             }
 
-            var options = new SpeculativeDecodingOptions { MaxDraftLength = mode == "draft" ? DraftLength : LookupLength, Adaptive = false, SequenceContextSize = 1024, ThreadCount = 1 };
-            using var decoder = mode == "draft"
+            var options = mode == "draft-defaults"
+                ? new SpeculativeDecodingOptions { SequenceContextSize = 1024, ThreadCount = 1 }
+                : new SpeculativeDecodingOptions { MaxDraftLength = mode == "draft" ? DraftLength : LookupLength, Adaptive = false, SequenceContextSize = 1024, ThreadCount = 1 };
+            using var decoder = mode.StartsWith("draft", StringComparison.Ordinal)
                 ? SpeculativeDecoder.Create(target, draft!, options)
                 : SpeculativeDecoder.CreatePromptLookup(target, new PromptLookupOptions { MinNgramSize = 1, MaxNgramSize = 4, MaxDraftLength = LookupLength }, options);
             decoder.GenerateAsync(prompt, new LlamaGenerationOptions { MaxTokens = 4, StopAtEndOfGeneration = false }).GetAwaiter().GetResult();
