@@ -117,6 +117,26 @@ public sealed class LlamaChatClientSpeculationTests(SpeculativeFixture fixture)
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_SpeculativeCancelledToken_ThrowsOperationCanceledAndDecoderServesNextCall()
+    {
+        using var speculative = SpeculativeDecoder.Create(fixture.Target, fixture.Draft, new SpeculativeDecodingOptions { MaxDraftLength = 4, SequenceContextSize = 256 });
+        using var client = LlamaChatClient.CreateSpeculative(speculative);
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync("Cancel me", new ChatOptions { MaxOutputTokens = 200 }, cts.Token))
+            {
+                Assert.Fail("a cancelled request yields no text");
+            }
+        });
+
+        var options = new ChatOptions { MaxOutputTokens = 12 };
+        Assert.Equal((await PlainAnswerAsync("Next", options)).Text, (await client.GetResponseAsync("Next", options)).Text);
+    }
+
+    [Fact]
     public void CreateSpeculative_RepeatPenalty_ThrowsArgumentException()
     {
         using var speculative = SpeculativeDecoder.CreatePromptLookup(fixture.Target, options: new SpeculativeDecodingOptions { SequenceContextSize = 64 });
