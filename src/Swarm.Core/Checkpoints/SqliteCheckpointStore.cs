@@ -9,12 +9,14 @@ using Microsoft.Extensions.Logging;
 namespace Swarm;
 
 /// <summary>
-/// The SQLite checkpoint store: one file in WAL mode; every completed step is one row committed before the step is
-/// reported complete. Concurrent completions are batched: a single writer commits whatever writes are queued in one
-/// transaction, so a thousand parallel completions cost a handful of disk flushes, not a thousand.
+/// The SQLite checkpoint store: one file in WAL mode; every completed step is one row. A single writer thread takes every write
+/// in the order it was queued and group-commits whatever is queued while the previous commit ran in one transaction, so a
+/// thousand parallel completions cost a handful of commits, not a thousand, and writes reach the disk in queue order (the file
+/// always holds a prefix of the queue). Step records are compact JSON (<see cref="StepRecordJson"/>), inserted through one
+/// prepared statement with the checkpoint sequence kept in memory by the writer.
 /// </summary>
 /// <remarks>Thread-safe. One store instance owns a file; a second process may read it, but only one should write a given run.</remarks>
-internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, IAsyncDisposable, IDisposable
+internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, IOrderedCheckpointQueue, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this code writes and reads.</summary>
     internal const int SchemaVersion = 1;
@@ -23,6 +25,8 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SqliteCommand _insertStep;
+    private readonly SqliteCommand _lastSequence;
+    private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly int _maxBatch;
@@ -38,15 +42,18 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _logger = logger;
         _maxBatch = options.MaxBatchSize;
         _insertStep = writer.CreateCommand();
-        _insertStep.CommandText =
-            "INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) " +
-            "VALUES($run, (SELECT COALESCE(MAX(seq), (SELECT COALESCE(base_through, 0) FROM runs WHERE run_id = $run), 0) + 1 FROM checkpoints WHERE run_id = $run), $step, $status, $record, $at)";
+        _insertStep.CommandText = "INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) VALUES($run, $seq, $step, $status, $record, $at)";
         _insertStep.Parameters.Add("$run", SqliteType.Text);
+        _insertStep.Parameters.Add("$seq", SqliteType.Integer);
         _insertStep.Parameters.Add("$step", SqliteType.Text);
         _insertStep.Parameters.Add("$status", SqliteType.Integer);
         _insertStep.Parameters.Add("$record", SqliteType.Text);
         _insertStep.Parameters.Add("$at", SqliteType.Integer);
         _insertStep.Prepare();
+        _lastSequence = writer.CreateCommand();
+        _lastSequence.CommandText = "SELECT COALESCE(MAX(seq), (SELECT COALESCE(base_through, 0) FROM runs WHERE run_id = $run), 0) FROM checkpoints WHERE run_id = $run";
+        _lastSequence.Parameters.Add("$run", SqliteType.Text);
+        _lastSequence.Prepare();
         // A dedicated thread: its wake-up does not queue behind the run's work items on a busy thread pool.
         _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "Swarm checkpoint writer" };
         _writerThread.Start();
@@ -213,43 +220,56 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentException.ThrowIfNullOrEmpty(state.RunId);
-        var graph = JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph);
-        var records = state.Steps.Select(r => (r, JsonSerializer.Serialize(r, DurableJsonContext.Default.StepRecord))).ToList();
-        var now = ToUnix(_timeProvider.GetUtcNow());
-        return EnqueueAsync(
-            (connection, transaction) =>
-            {
-                var exists = Scalar(connection, transaction, "SELECT 1 FROM runs WHERE run_id = $run;", ("$run", state.RunId)) is not null;
-                if (exists)
-                {
-                    NonQuery(connection, transaction, "UPDATE runs SET status = $status, updated_at = $at WHERE run_id = $run;", ("$run", state.RunId), ("$status", (int)state.Status), ("$at", now));
-                    return;
-                }
+        return EnqueueAsync(new StartOp(this, state, ToUnix(_timeProvider.GetUtcNow()), callback: null, token: null), cancellationToken);
+    }
 
-                NonQuery(
-                    connection,
-                    transaction,
-                    "INSERT INTO runs(run_id, graph, status, started_at, updated_at) VALUES($run, $graph, $status, $started, $at);",
-                    ("$run", state.RunId),
-                    ("$graph", graph),
-                    ("$status", (int)state.Status),
-                    ("$started", ToUnix(state.StartedAt == default ? _timeProvider.GetUtcNow() : state.StartedAt)),
-                    ("$at", now));
-                foreach (var (record, json) in records)
-                {
-                    InsertStep(transaction, state.RunId, record, json, now);
-                }
-            },
-            cancellationToken);
+    public void QueueStart(SwarmRunState state, ICheckpointCallback callback, object? token)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentException.ThrowIfNullOrEmpty(state.RunId);
+        ArgumentNullException.ThrowIfNull(callback);
+        Queue(new StartOp(this, state, ToUnix(_timeProvider.GetUtcNow()), callback, token));
     }
 
     public ValueTask SaveStepAsync(string runId, StepRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentNullException.ThrowIfNull(record);
-        var json = JsonSerializer.Serialize(record, DurableJsonContext.Default.StepRecord);
-        var now = ToUnix(_timeProvider.GetUtcNow());
-        return EnqueueAsync((_, transaction) => InsertStep(transaction, runId, record, json, now), cancellationToken);
+        return EnqueueAsync(new StepOp(this, runId, record, StepRecordJson.Serialize(record), ToUnix(_timeProvider.GetUtcNow()), callback: null, token: null), cancellationToken);
+    }
+
+    public void QueueStep(string runId, StepRecord record, ICheckpointCallback callback, object? token)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(callback);
+        Queue(new StepOp(this, runId, record, StepRecordJson.Serialize(record), ToUnix(_timeProvider.GetUtcNow()), callback, token));
+    }
+
+    /// <summary>Writes a run's start on the writer: a new run gets its graph (serialized here, off the caller's path) and any records it starts with; a known run only its status.</summary>
+    private void WriteStart(SqliteTransaction transaction, SwarmRunState state, long now)
+    {
+        var connection = _writer;
+        var exists = Scalar(connection, transaction, "SELECT 1 FROM runs WHERE run_id = $run;", ("$run", state.RunId)) is not null;
+        if (exists)
+        {
+            NonQuery(connection, transaction, "UPDATE runs SET status = $status, updated_at = $at WHERE run_id = $run;", ("$run", state.RunId), ("$status", (int)state.Status), ("$at", now));
+            return;
+        }
+
+        NonQuery(
+            connection,
+            transaction,
+            "INSERT INTO runs(run_id, graph, status, started_at, updated_at) VALUES($run, $graph, $status, $started, $at);",
+            ("$run", state.RunId),
+            ("$graph", JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph)),
+            ("$status", (int)state.Status),
+            ("$started", ToUnix(state.StartedAt == default ? _timeProvider.GetUtcNow() : state.StartedAt)),
+            ("$at", now));
+        foreach (var record in state.Steps)
+        {
+            InsertStep(transaction, state.RunId, record.StepId, (int)record.Status, StepRecordJson.Serialize(record), now);
+        }
     }
 
     public ValueTask CompleteRunAsync(string runId, SwarmRunStatus status, CancellationToken cancellationToken = default)
@@ -257,7 +277,13 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         ArgumentException.ThrowIfNullOrEmpty(runId);
         var now = ToUnix(_timeProvider.GetUtcNow());
         return EnqueueAsync(
-            (connection, transaction) => NonQuery(connection, transaction, "UPDATE runs SET status = $status, updated_at = $at WHERE run_id = $run;", ("$run", runId), ("$status", (int)status), ("$at", now)),
+            (connection, transaction) =>
+            {
+                NonQuery(connection, transaction, "UPDATE runs SET status = $status, updated_at = $at WHERE run_id = $run;", ("$run", runId), ("$status", (int)status), ("$at", now));
+
+                // The writer's sequence cache holds live runs only; a later resume reads the last sequence back from the file.
+                _sequences.Remove(runId);
+            },
             cancellationToken);
     }
 
@@ -266,7 +292,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         ArgumentNullException.ThrowIfNull(state);
         var graph = JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph);
-        var records = state.Steps.Select(r => (r, JsonSerializer.Serialize(r, DurableJsonContext.Default.StepRecord))).ToList();
+        var records = state.Steps.Select(r => (r, StepRecordJson.Serialize(r))).ToList();
         var now = ToUnix(_timeProvider.GetUtcNow());
         return EnqueueAsync(
             (connection, transaction) =>
@@ -283,7 +309,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                     ("$checkpoint", parentCheckpoint));
                 foreach (var (record, json) in records)
                 {
-                    InsertStep(transaction, state.RunId, record, json, now);
+                    InsertStep(transaction, state.RunId, record.StepId, (int)record.Status, json, now);
                 }
             },
             cancellationToken);
@@ -595,6 +621,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
                 var cacheRemoved = NonQuery(connection, transaction, "DELETE FROM step_cache WHERE expires_at IS NOT NULL AND expires_at <= $now;", ("$now", nowUnix));
                 var toolCallsRemoved = NonQuery(connection, transaction, $"DELETE FROM tool_calls WHERE finished = 1 AND run_id IN (SELECT run_id FROM runs WHERE {Finished});");
+                _sequences.Clear();
                 report = new RetentionReport { RunsRemoved = runsRemoved, CheckpointsCompacted = compacted, CacheEntriesRemoved = cacheRemoved, ToolCallsRemoved = toolCallsRemoved };
             },
             cancellationToken).ConfigureAwait(false);
@@ -668,25 +695,42 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         return total;
     }
 
-    private void InsertStep(SqliteTransaction transaction, string runId, StepRecord record, string json, long now)
+    private void InsertStep(SqliteTransaction transaction, string runId, string stepId, int status, string json, long now)
     {
+        // Only the writer thread inserts, so the next sequence number of a run is known without a subquery per row.
+        if (!_sequences.TryGetValue(runId, out var last))
+        {
+            _lastSequence.Transaction = transaction;
+            _lastSequence.Parameters[0].Value = runId;
+            last = Convert.ToInt64(_lastSequence.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
         _insertStep.Transaction = transaction;
         _insertStep.Parameters[0].Value = runId;
-        _insertStep.Parameters[1].Value = record.StepId;
-        _insertStep.Parameters[2].Value = (int)record.Status;
-        _insertStep.Parameters[3].Value = json;
-        _insertStep.Parameters[4].Value = now;
+        _insertStep.Parameters[1].Value = last + 1;
+        _insertStep.Parameters[2].Value = stepId;
+        _insertStep.Parameters[3].Value = status;
+        _insertStep.Parameters[4].Value = json;
+        _insertStep.Parameters[5].Value = now;
         _insertStep.ExecuteNonQuery();
+        _sequences[runId] = last + 1;
     }
 
-    private async ValueTask EnqueueAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken)
+    private ValueTask EnqueueAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken) =>
+        EnqueueAsync(new ActionOp(_writer, write), cancellationToken);
+
+    private async ValueTask EnqueueAsync(WriteOp op, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var op = new WriteOp(write);
-        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(op), this);
+        Queue(op);
 
         // The write is durable once this completes; cancellation stops the wait, not a write already queued.
-        await op.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await op.Done.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Queue(WriteOp op)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(op), this);
     }
 
     private void WriterLoop()
@@ -695,6 +739,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         var reader = _writes.Reader;
         while (true)
         {
+            // Group commit: everything queued while the previous commit ran goes into the next transaction, in queue order.
             while (batch.Count < _maxBatch && reader.TryRead(out var op))
             {
                 batch.Add(op);
@@ -713,36 +758,48 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                 continue;
             }
 
-            try
-            {
-                CommitBatch(batch);
-                foreach (var op in batch)
-                {
-                    op.Done.TrySetResult();
-                }
-            }
+            CommitOrRetry(batch);
+            batch.Clear();
+        }
+    }
+
+    private void CommitOrRetry(List<WriteOp> batch)
+    {
+        try
+        {
+            CommitBatch(batch);
+        }
 #pragma warning disable CA1031 // A failed batch is retried one write at a time so one bad write fails alone; every waiter gets its outcome.
-            catch (Exception batchFault)
+        catch (Exception batchFault)
 #pragma warning restore CA1031
+        {
+            Log.CheckpointBatchFailed(_logger, batchFault, batch.Count);
+            _sequences.Clear();
+            foreach (var op in batch)
             {
-                Log.CheckpointBatchFailed(_logger, batchFault, batch.Count);
-                foreach (var op in batch)
+                try
                 {
-                    try
-                    {
-                        CommitBatch([op]);
-                        op.Done.TrySetResult();
-                    }
-#pragma warning disable CA1031 // The fault goes to the waiter.
-                    catch (Exception ex)
-#pragma warning restore CA1031
-                    {
-                        op.Done.TrySetException(ex);
-                    }
+                    CommitBatch([op]);
                 }
+#pragma warning disable CA1031 // The fault goes to the waiter.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    _sequences.Clear();
+                    op.Complete(ex);
+                    continue;
+                }
+
+                op.Complete(null);
             }
 
-            batch.Clear();
+            return;
+        }
+
+        // In queue order: a callback for a later write never runs before one for an earlier write.
+        foreach (var op in batch)
+        {
+            op.Complete(null);
         }
     }
 
@@ -751,7 +808,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         using var transaction = _writer.BeginTransaction(deferred: false);
         foreach (var op in batch)
         {
-            op.Write(_writer, transaction);
+            op.Write(transaction);
         }
 
         transaction.Commit();
@@ -830,6 +887,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _writes.Writer.TryComplete();
         await Task.Run(_writerThread.Join).ConfigureAwait(false);
         _insertStep.Dispose();
+        _lastSequence.Dispose();
         await _writer.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -843,13 +901,67 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _writes.Writer.TryComplete();
         _writerThread.Join();
         _insertStep.Dispose();
+        _lastSequence.Dispose();
         _writer.Dispose();
     }
 
-    private sealed class WriteOp(Action<SqliteConnection, SqliteTransaction> write)
+    /// <summary>One queued write: run on the writer inside a transaction, then completed (a waiter's task or a callback) once committed.</summary>
+    private abstract class WriteOp
     {
-        public Action<SqliteConnection, SqliteTransaction> Write { get; } = write;
+        private readonly ICheckpointCallback? _callback;
+        private readonly object? _token;
+        private readonly TaskCompletionSource? _done;
 
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        protected WriteOp(ICheckpointCallback? callback, object? token)
+        {
+            _callback = callback;
+            _token = token;
+            _done = callback is null ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        }
+
+#pragma warning disable VSTHRD003 // The writer completes it; no context to deadlock on.
+        public Task Done => _done?.Task ?? Task.CompletedTask;
+#pragma warning restore VSTHRD003
+
+        public abstract void Write(SqliteTransaction transaction);
+
+        public void Complete(Exception? fault)
+        {
+            if (_callback is not null)
+            {
+#pragma warning disable CA1031 // A callback's fault must not stop the writer; the callback contract forbids throwing.
+                try
+                {
+                    _callback.OnCheckpointed(_token, fault);
+                }
+                catch (Exception)
+                {
+                }
+#pragma warning restore CA1031
+            }
+            else if (fault is null)
+            {
+                _done!.TrySetResult();
+            }
+            else
+            {
+                _done!.TrySetException(fault);
+            }
+        }
+    }
+
+    private sealed class ActionOp(SqliteConnection connection, Action<SqliteConnection, SqliteTransaction> write) : WriteOp(null, null)
+    {
+        public override void Write(SqliteTransaction transaction) => write(connection, transaction);
+    }
+
+    private sealed class StepOp(SqliteCheckpointStore store, string runId, StepRecord record, string json, long now, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
+    {
+        public override void Write(SqliteTransaction transaction) => store.InsertStep(transaction, runId, record.StepId, (int)record.Status, json, now);
+    }
+
+    private sealed class StartOp(SqliteCheckpointStore store, SwarmRunState state, long now, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
+    {
+        public override void Write(SqliteTransaction transaction) => store.WriteStart(transaction, state, now);
     }
 }
