@@ -62,6 +62,9 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     /// <summary>Gets the number of transactions the writer committed (a batch of concurrent writes is one).</summary>
     public long CommittedBatches => Interlocked.Read(ref _batches);
 
+    /// <summary>Gets or sets a test hook the writer calls before each commit, on its thread (a test blocks it to freeze the file between queue and commit, as a crash would).</summary>
+    internal Action? BeforeCommit { get; set; }
+
     /// <summary>Gets the file path, or <c>:memory:</c>.</summary>
     public string Path { get; private init; } = string.Empty;
 
@@ -758,6 +761,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                 continue;
             }
 
+            BeforeCommit?.Invoke();
             CommitOrRetry(batch);
             batch.Clear();
         }

@@ -7,10 +7,10 @@ namespace Swarm;
 
 /// <summary>
 /// Writes a <see cref="StepRecord"/> as the compact JSON the SQLite store keeps per checkpoint: the property names and value
-/// formats of <see cref="DurableJsonContext"/> (which reads it back), without the properties that hold their default (empty
-/// lists, zero durations, no attempts), so the common record is about half the size and written without reflection-driven
-/// metadata walks. Lists of nested objects (spawned steps, failures, decisions, nested run metrics) go through the source-generated
-/// serializer.
+/// formats of <see cref="DurableJsonContext"/> (which reads it back), without the scalars that hold their default (zero
+/// durations, no attempts, null strings), written straight to a reused UTF-8 buffer. Lists are always written, empty ones as
+/// <c>[]</c>: the source-generated reader sets an absent init-only list to <see langword="null"/>, not to its initializer.
+/// Lists of nested objects (spawned steps, failures, decisions) and nested run metrics go through the source-generated serializer.
 /// </summary>
 /// <remarks>Thread-safe: each thread reuses its own buffer.</remarks>
 internal static class StepRecordJson
@@ -109,15 +109,10 @@ internal static class StepRecordJson
 
     private static void WriteStrings(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<string>? values)
     {
-        if (values is null || values.Count == 0)
-        {
-            return;
-        }
-
         writer.WriteStartArray(name);
-        for (var i = 0; i < values.Count; i++)
+        for (var i = 0; i < (values?.Count ?? 0); i++)
         {
-            writer.WriteStringValue(values[i]);
+            writer.WriteStringValue(values![i]);
         }
 
         writer.WriteEndArray();
@@ -127,6 +122,8 @@ internal static class StepRecordJson
     {
         if (values is null || values.Count == 0)
         {
+            writer.WriteStartArray(name);
+            writer.WriteEndArray();
             return;
         }
 
