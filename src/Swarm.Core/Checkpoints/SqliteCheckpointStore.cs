@@ -1,8 +1,11 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using SQLitePCL;
 
 #pragma warning disable VSTHRD103 // SqliteDataReader's column reads (IsDBNull) are in-memory accesses of the current row.
 
@@ -24,9 +27,12 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
-    private readonly SqliteCommand _insertStep;
+    private readonly sqlite3_stmt _insertStep;
+    private readonly sqlite3_stmt _insertRun;
     private readonly SqliteCommand _lastSequence;
-    private readonly Dictionary<string, long> _sequences = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunKey> _sequences = new(StringComparer.Ordinal);
+    private readonly ArrayBufferWriter<byte> _graphBuffer = new(4096);
+    private readonly Utf8JsonWriter _graphWriter;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly int _maxBatch;
@@ -41,15 +47,10 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _timeProvider = timeProvider;
         _logger = logger;
         _maxBatch = options.MaxBatchSize;
-        _insertStep = writer.CreateCommand();
-        _insertStep.CommandText = "INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) VALUES($run, $seq, $step, $status, $record, $at)";
-        _insertStep.Parameters.Add("$run", SqliteType.Text);
-        _insertStep.Parameters.Add("$seq", SqliteType.Integer);
-        _insertStep.Parameters.Add("$step", SqliteType.Text);
-        _insertStep.Parameters.Add("$status", SqliteType.Integer);
-        _insertStep.Parameters.Add("$record", SqliteType.Text);
-        _insertStep.Parameters.Add("$at", SqliteType.Integer);
-        _insertStep.Prepare();
+        // The two statements of the hot path bind UTF-8 spans straight into SQLite (no per-row strings, parameter objects or readers).
+        _insertStep = PrepareRaw(writer, "INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+        _insertRun = PrepareRaw(writer, "INSERT INTO runs(run_id, graph, status, started_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5)");
+        _graphWriter = new Utf8JsonWriter(_graphBuffer, new JsonWriterOptions { SkipValidation = true, Encoder = DurableJsonContext.Default.Options.Encoder });
         _lastSequence = writer.CreateCommand();
         _lastSequence.CommandText = "SELECT COALESCE(MAX(seq), (SELECT COALESCE(base_through, 0) FROM runs WHERE run_id = $run), 0) FROM checkpoints WHERE run_id = $run";
         _lastSequence.Parameters.Add("$run", SqliteType.Text);
@@ -238,7 +239,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentNullException.ThrowIfNull(record);
-        return EnqueueAsync(new StepOp(this, runId, record, StepRecordJson.Serialize(record), ToUnix(_timeProvider.GetUtcNow()), callback: null, token: null), cancellationToken);
+        return EnqueueAsync(new StepOp(this, runId, record, StepRecordJson.SerializeToUtf8(record), ToUnix(_timeProvider.GetUtcNow()), callback: null, token: null), cancellationToken);
     }
 
     public void QueueStep(string runId, StepRecord record, ICheckpointCallback callback, object? token)
@@ -246,7 +247,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(callback);
-        Queue(new StepOp(this, runId, record, StepRecordJson.Serialize(record), ToUnix(_timeProvider.GetUtcNow()), callback, token));
+        Queue(new StepOp(this, runId, record, StepRecordJson.SerializeToUtf8(record), ToUnix(_timeProvider.GetUtcNow()), callback, token));
     }
 
     /// <summary>Writes a run's start on the writer: a new run gets its graph (serialized here, off the caller's path) and any records it starts with; a known run only its status.</summary>
@@ -260,18 +261,26 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             return;
         }
 
-        NonQuery(
-            connection,
-            transaction,
-            "INSERT INTO runs(run_id, graph, status, started_at, updated_at) VALUES($run, $graph, $status, $started, $at);",
-            ("$run", state.RunId),
-            ("$graph", JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph)),
-            ("$status", (int)state.Status),
-            ("$started", ToUnix(state.StartedAt == default ? _timeProvider.GetUtcNow() : state.StartedAt)),
-            ("$at", now));
+        // The graph goes to SQLite as UTF-8 from a buffer the writer reuses: no large string per run.
+        _graphBuffer.ResetWrittenCount();
+        _graphWriter.Reset(_graphBuffer);
+        JsonSerializer.Serialize(_graphWriter, state.Graph, DurableJsonContext.Default.TaskGraph);
+        _graphWriter.Flush();
+        var run = Key(state.RunId);
+        Bind(_insertRun, 1, run.Id);
+        Bind(_insertRun, 2, _graphBuffer.WrittenSpan);
+        Bind(_insertRun, 3, (int)state.Status);
+        Bind(_insertRun, 4, ToUnix(state.StartedAt == default ? _timeProvider.GetUtcNow() : state.StartedAt));
+        Bind(_insertRun, 5, now);
+        StepRaw(_insertRun);
+        if (_graphBuffer.Capacity > 4 * 1024 * 1024)
+        {
+            _graphBuffer.Clear();
+        }
+
         foreach (var record in state.Steps)
         {
-            InsertStep(transaction, state.RunId, record.StepId, (int)record.Status, StepRecordJson.Serialize(record), now);
+            InsertStep(transaction, state.RunId, record.StepId, (int)record.Status, StepRecordJson.SerializeToUtf8(record), now);
         }
     }
 
@@ -295,7 +304,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         ArgumentNullException.ThrowIfNull(state);
         var graph = JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph);
-        var records = state.Steps.Select(r => (r, StepRecordJson.Serialize(r))).ToList();
+        var records = state.Steps.Select(r => (r, StepRecordJson.SerializeToUtf8(r))).ToList();
         var now = ToUnix(_timeProvider.GetUtcNow());
         return EnqueueAsync(
             (connection, transaction) =>
@@ -698,25 +707,82 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         return total;
     }
 
-    private void InsertStep(SqliteTransaction transaction, string runId, string stepId, int status, string json, long now)
+    private void InsertStep(SqliteTransaction transaction, string runId, string stepId, int status, ReadOnlySpan<byte> json, long now)
     {
         // Only the writer thread inserts, so the next sequence number of a run is known without a subquery per row.
-        if (!_sequences.TryGetValue(runId, out var last))
+        var run = Key(runId);
+        if (run.Last < 0)
         {
             _lastSequence.Transaction = transaction;
             _lastSequence.Parameters[0].Value = runId;
-            last = Convert.ToInt64(_lastSequence.ExecuteScalar(), CultureInfo.InvariantCulture);
+            run.Last = Convert.ToInt64(_lastSequence.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
 
-        _insertStep.Transaction = transaction;
-        _insertStep.Parameters[0].Value = runId;
-        _insertStep.Parameters[1].Value = last + 1;
-        _insertStep.Parameters[2].Value = stepId;
-        _insertStep.Parameters[3].Value = status;
-        _insertStep.Parameters[4].Value = json;
-        _insertStep.Parameters[5].Value = now;
-        _insertStep.ExecuteNonQuery();
-        _sequences[runId] = last + 1;
+        Span<byte> stepBuffer = stackalloc byte[256];
+        var stepUtf8 = Encoding.UTF8.GetMaxByteCount(stepId.Length) <= stepBuffer.Length
+            ? stepBuffer[..Encoding.UTF8.GetBytes(stepId, stepBuffer)]
+            : Encoding.UTF8.GetBytes(stepId);
+        Bind(_insertStep, 1, run.Id);
+        Bind(_insertStep, 2, run.Last + 1);
+        Bind(_insertStep, 3, stepUtf8);
+        Bind(_insertStep, 4, status);
+        Bind(_insertStep, 5, json);
+        Bind(_insertStep, 6, now);
+        StepRaw(_insertStep);
+        run.Last++;
+    }
+
+    /// <summary>The writer's cached state of a run: its id in UTF-8 and its last checkpoint sequence (-1: not read yet).</summary>
+    private RunKey Key(string runId)
+    {
+        if (!_sequences.TryGetValue(runId, out var key))
+        {
+            if (_sequences.Count >= 4096)
+            {
+                _sequences.Clear();
+            }
+
+            key = new RunKey(Encoding.UTF8.GetBytes(runId));
+            _sequences[runId] = key;
+        }
+
+        return key;
+    }
+
+    private static sqlite3_stmt PrepareRaw(SqliteConnection connection, string sql)
+    {
+        var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement);
+        if (rc != raw.SQLITE_OK)
+        {
+            statement?.Dispose();
+            throw new SqliteException($"SQLite could not prepare '{sql}': {raw.sqlite3_errmsg(connection.Handle).utf8_to_string()}", rc);
+        }
+
+        return statement;
+    }
+
+    private void Bind(sqlite3_stmt statement, int index, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(statement, index, utf8));
+
+    private void Bind(sqlite3_stmt statement, int index, long value) => Check(raw.sqlite3_bind_int64(statement, index, value));
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(_writer.Handle).utf8_to_string()}", rc);
+        }
+    }
+
+    private void StepRaw(sqlite3_stmt statement)
+    {
+        var rc = raw.sqlite3_step(statement);
+        var message = rc == raw.SQLITE_DONE ? null : raw.sqlite3_errmsg(_writer.Handle).utf8_to_string();
+        raw.sqlite3_reset(statement);
+        raw.sqlite3_clear_bindings(statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            throw new SqliteException($"SQLite error {rc}: {message}", rc);
+        }
     }
 
     private ValueTask EnqueueAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken) =>
@@ -891,7 +957,9 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _writes.Writer.TryComplete();
         await Task.Run(_writerThread.Join).ConfigureAwait(false);
         _insertStep.Dispose();
+        _insertRun.Dispose();
         _lastSequence.Dispose();
+        _graphWriter.Dispose();
         await _writer.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -905,7 +973,9 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _writes.Writer.TryComplete();
         _writerThread.Join();
         _insertStep.Dispose();
+        _insertRun.Dispose();
         _lastSequence.Dispose();
+        _graphWriter.Dispose();
         _writer.Dispose();
     }
 
@@ -954,12 +1024,19 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         }
     }
 
+    private sealed class RunKey(byte[] id)
+    {
+        public byte[] Id { get; } = id;
+
+        public long Last { get; set; } = -1;
+    }
+
     private sealed class ActionOp(SqliteConnection connection, Action<SqliteConnection, SqliteTransaction> write) : WriteOp(null, null)
     {
         public override void Write(SqliteTransaction transaction) => write(connection, transaction);
     }
 
-    private sealed class StepOp(SqliteCheckpointStore store, string runId, StepRecord record, string json, long now, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
+    private sealed class StepOp(SqliteCheckpointStore store, string runId, StepRecord record, byte[] json, long now, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
     {
         public override void Write(SqliteTransaction transaction) => store.InsertStep(transaction, runId, record.StepId, (int)record.Status, json, now);
     }

@@ -40,7 +40,12 @@ internal static class StepRecordJson
     /// <summary>Serializes the record.</summary>
     /// <param name="record">The record.</param>
     /// <returns>The JSON text.</returns>
-    public static string Serialize(StepRecord record)
+    public static string Serialize(StepRecord record) => Encoding.UTF8.GetString(SerializeToUtf8(record));
+
+    /// <summary>Serializes the record to UTF-8 (what SQLite stores; no UTF-16 string in between).</summary>
+    /// <param name="record">The record.</param>
+    /// <returns>The JSON as UTF-8 bytes.</returns>
+    public static byte[] SerializeToUtf8(StepRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         var (buffer, writer) = t_writer ??= CreateWriter();
@@ -48,14 +53,14 @@ internal static class StepRecordJson
         writer.Reset(buffer);
         Write(writer, record);
         writer.Flush();
-        var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var bytes = buffer.WrittenSpan.ToArray();
         if (buffer.Capacity > 64 * 1024)
         {
             // A record with a huge output: do not keep its buffer alive on this thread.
             t_writer = null;
         }
 
-        return text;
+        return bytes;
     }
 
     private static (ArrayBufferWriter<byte>, Utf8JsonWriter) CreateWriter()
