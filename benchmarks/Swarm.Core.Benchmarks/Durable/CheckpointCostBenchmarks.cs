@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using SQLitePCL;
 using Swarm;
 
 namespace Swarm.Core.Benchmarks.Durable;
@@ -11,9 +12,10 @@ namespace Swarm.Core.Benchmarks.Durable;
 /// system (synchronous=NORMAL, the default: survives process kills) or flushed to the disk (FlushToDisk, synchronous=FULL:
 /// survives power loss). ToolMs is each tool call's latency: 0 (pure executor overhead, the worst case for checkpointing),
 /// 1 ms (a fast local tool) or 10 ms (a process or network call; model calls take far longer).
-/// The last row is the physical floor of the SQLite rows, measured in the same run: 1,500 raw inserts of rows the size of a
-/// step's checkpoint (compact JSON) into a WAL file (synchronous=NORMAL) in one transaction through one prepared
-/// Microsoft.Data.Sqlite command: no executor, no serialization, no graph. A SQLite-checkpointed run cannot cost less than this.
+/// The last two rows are the physical floor of the SQLite rows, measured in the same run: 1,500 inserts of rows the size of a
+/// step's checkpoint (compact JSON) into a WAL file (synchronous=NORMAL) in one transaction through one prepared statement,
+/// once as a Microsoft.Data.Sqlite command with parameters, once binding UTF-8 through SQLitePCL as the store does: no
+/// executor, no serialization, no graph, one commit. A SQLite-checkpointed run cannot cost less than the second.
 /// </summary>
 [MemoryDiagnoser]
 public class CheckpointCostBenchmarks
@@ -28,6 +30,9 @@ public class CheckpointCostBenchmarks
     private SqliteConnection? _floor;
     private SqliteCommand? _floorInsert;
     private string[] _floorRecords = [];
+    private byte[][] _floorRecordsUtf8 = [];
+    private byte[][] _floorStepIdsUtf8 = [];
+    private sqlite3_stmt? _floorRaw;
 
     [Params(0, 1, 10)]
     public int ToolMs { get; set; }
@@ -57,6 +62,7 @@ public class CheckpointCostBenchmarks
             provider.Dispose();
         }
 
+        _floorRaw?.Dispose();
         _floorInsert?.Dispose();
         _floor?.Dispose();
 
@@ -76,7 +82,7 @@ public class CheckpointCostBenchmarks
     [Benchmark(Description = "SQLite, FlushToDisk (FULL)")]
     public Task SqliteFull() => _sqliteFull!.RunAsync(_graph!);
 
-    [Benchmark(Description = "SQLite floor: 1,500 raw inserts, 1 tx")]
+    [Benchmark(Description = "SQLite floor, M.D.Sqlite command")]
     public void SqliteFloor()
     {
         var runId = Guid.NewGuid().ToString("N");
@@ -92,6 +98,31 @@ public class CheckpointCostBenchmarks
             insert.Parameters[3].Value = 2;
             insert.Parameters[4].Value = _floorRecords[i];
             insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    [Benchmark(Description = "SQLite floor, UTF-8 binding as the store")]
+    public void SqliteFloorRaw()
+    {
+        var runId = System.Text.Encoding.UTF8.GetBytes(Guid.NewGuid().ToString("N"));
+        using var transaction = _floor!.BeginTransaction(deferred: false);
+        var statement = _floorRaw!;
+        for (var i = 0; i < _floorRecordsUtf8.Length; i++)
+        {
+            raw.sqlite3_bind_text(statement, 1, runId);
+            raw.sqlite3_bind_int64(statement, 2, i + 1);
+            raw.sqlite3_bind_text(statement, 3, _floorStepIdsUtf8[i]);
+            raw.sqlite3_bind_int64(statement, 4, 2);
+            raw.sqlite3_bind_text(statement, 5, _floorRecordsUtf8[i]);
+            raw.sqlite3_bind_int64(statement, 6, 1_700_000_000_000L);
+            if (raw.sqlite3_step(statement) != raw.SQLITE_DONE)
+            {
+                throw new InvalidOperationException(raw.sqlite3_errmsg(_floor.Handle).utf8_to_string());
+            }
+
+            raw.sqlite3_reset(statement);
         }
 
         transaction.Commit();
@@ -120,6 +151,12 @@ public class CheckpointCostBenchmarks
         _floorInsert.Parameters.Add("$record", SqliteType.Text);
         _floorInsert.Parameters.Add("$at", SqliteType.Integer);
         _floorInsert.Prepare();
+        _floorRecordsUtf8 = [.. _floorRecords.Select(System.Text.Encoding.UTF8.GetBytes)];
+        _floorStepIdsUtf8 = [.. Enumerable.Range(0, 1500).Select(i => System.Text.Encoding.UTF8.GetBytes("n" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))];
+        if (raw.sqlite3_prepare_v2(_floor.Handle, "INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)", out _floorRaw) != raw.SQLITE_OK)
+        {
+            throw new InvalidOperationException(raw.sqlite3_errmsg(_floor.Handle).utf8_to_string());
+        }
     }
 
     private ISwarmExecutor Create(Action<SwarmOptions> configure)

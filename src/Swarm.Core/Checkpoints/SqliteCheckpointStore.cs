@@ -31,8 +31,6 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private readonly sqlite3_stmt _insertRun;
     private readonly SqliteCommand _lastSequence;
     private readonly Dictionary<string, RunKey> _sequences = new(StringComparer.Ordinal);
-    private readonly ArrayBufferWriter<byte> _graphBuffer = new(4096);
-    private readonly Utf8JsonWriter _graphWriter;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly int _maxBatch;
@@ -50,7 +48,6 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         // The two statements of the hot path bind UTF-8 spans straight into SQLite (no per-row strings, parameter objects or readers).
         _insertStep = PrepareRaw(writer, "INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
         _insertRun = PrepareRaw(writer, "INSERT INTO runs(run_id, graph, status, started_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5)");
-        _graphWriter = new Utf8JsonWriter(_graphBuffer, new JsonWriterOptions { SkipValidation = true, Encoder = DurableJsonContext.Default.Options.Encoder });
         _lastSequence = writer.CreateCommand();
         _lastSequence.CommandText = "SELECT COALESCE(MAX(seq), (SELECT COALESCE(base_through, 0) FROM runs WHERE run_id = $run), 0) FROM checkpoints WHERE run_id = $run";
         _lastSequence.Parameters.Add("$run", SqliteType.Text);
@@ -224,7 +221,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentException.ThrowIfNullOrEmpty(state.RunId);
-        return EnqueueAsync(new StartOp(this, state, ToUnix(_timeProvider.GetUtcNow()), callback: null, token: null), cancellationToken);
+        return EnqueueAsync(new StartOp(this, state, ToUnix(_timeProvider.GetUtcNow()), SerializeGraphAsync(state), callback: null, token: null), cancellationToken);
     }
 
     public void QueueStart(SwarmRunState state, ICheckpointCallback callback, object? token)
@@ -232,7 +229,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         ArgumentNullException.ThrowIfNull(state);
         ArgumentException.ThrowIfNullOrEmpty(state.RunId);
         ArgumentNullException.ThrowIfNull(callback);
-        Queue(new StartOp(this, state, ToUnix(_timeProvider.GetUtcNow()), callback, token));
+        Queue(new StartOp(this, state, ToUnix(_timeProvider.GetUtcNow()), SerializeGraphAsync(state), callback, token));
     }
 
     public ValueTask SaveStepAsync(string runId, StepRecord record, CancellationToken cancellationToken = default)
@@ -250,8 +247,33 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         Queue(new StepOp(this, runId, record, StepRecordJson.SerializeToUtf8(record), ToUnix(_timeProvider.GetUtcNow()), callback, token));
     }
 
-    /// <summary>Writes a run's start on the writer: a new run gets its graph (serialized here, off the caller's path) and any records it starts with; a known run only its status.</summary>
-    private void WriteStart(SqliteTransaction transaction, SwarmRunState state, long now)
+    /// <summary>
+    /// Starts serializing a new run's graph on the thread pool (UTF-8, into a pooled buffer): the writer, the long pole of a
+    /// checkpointed run, then only inserts it, while the run's first steps execute. A resumed run (it starts with records) is
+    /// usually known to the file already; its graph is serialized on the writer only if it is not.
+    /// </summary>
+    private static Task<PooledBufferWriter>? SerializeGraphAsync(SwarmRunState state) =>
+        state.Steps.Count == 0 ? Task.Run(() => SerializeGraph(state.Graph)) : null;
+
+    private static PooledBufferWriter SerializeGraph(TaskGraph graph)
+    {
+        var buffer = new PooledBufferWriter(64 * 1024);
+        try
+        {
+            using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = DurableJsonContext.Default.Options.Encoder });
+            JsonSerializer.Serialize(writer, graph, DurableJsonContext.Default.TaskGraph);
+            writer.Flush();
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes a run's start on the writer: a new run gets its graph and any records it starts with; a known run only its status.</summary>
+    private void WriteStart(SqliteTransaction transaction, SwarmRunState state, long now, Task<PooledBufferWriter>? graphAside)
     {
         var connection = _writer;
         var exists = Scalar(connection, transaction, "SELECT 1 FROM runs WHERE run_id = $run;", ("$run", state.RunId)) is not null;
@@ -261,22 +283,18 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             return;
         }
 
-        // The graph goes to SQLite as UTF-8 from a buffer the writer reuses: no large string per run.
-        _graphBuffer.ResetWrittenCount();
-        _graphWriter.Reset(_graphBuffer);
-        JsonSerializer.Serialize(_graphWriter, state.Graph, DurableJsonContext.Default.TaskGraph);
-        _graphWriter.Flush();
+        // The graph goes to SQLite as UTF-8 from a pooled buffer: no large string per run.
+#pragma warning disable VSTHRD002 // The writer thread waits for the graph serialized aside; it has nothing to commit before it.
+        using var owned = graphAside is null ? SerializeGraph(state.Graph) : null;
+        var graph = owned ?? graphAside!.GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
         var run = Key(state.RunId);
         Bind(_insertRun, 1, run.Id);
-        Bind(_insertRun, 2, _graphBuffer.WrittenSpan);
+        Bind(_insertRun, 2, graph.WrittenSpan);
         Bind(_insertRun, 3, (int)state.Status);
         Bind(_insertRun, 4, ToUnix(state.StartedAt == default ? _timeProvider.GetUtcNow() : state.StartedAt));
         Bind(_insertRun, 5, now);
         StepRaw(_insertRun);
-        if (_graphBuffer.Capacity > 4 * 1024 * 1024)
-        {
-            _graphBuffer.Clear();
-        }
 
         foreach (var record in state.Steps)
         {
@@ -959,7 +977,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _insertStep.Dispose();
         _insertRun.Dispose();
         _lastSequence.Dispose();
-        _graphWriter.Dispose();
+
         await _writer.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -975,7 +993,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _insertStep.Dispose();
         _insertRun.Dispose();
         _lastSequence.Dispose();
-        _graphWriter.Dispose();
+
         _writer.Dispose();
     }
 
@@ -999,8 +1017,14 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
         public abstract void Write(SqliteTransaction transaction);
 
+        /// <summary>Releases what the write held, once it is committed or failed for good.</summary>
+        protected virtual void OnCompleted()
+        {
+        }
+
         public void Complete(Exception? fault)
         {
+            OnCompleted();
             if (_callback is not null)
             {
 #pragma warning disable CA1031 // A callback's fault must not stop the writer; the callback contract forbids throwing.
@@ -1041,8 +1065,23 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         public override void Write(SqliteTransaction transaction) => store.InsertStep(transaction, runId, record.StepId, (int)record.Status, json, now);
     }
 
-    private sealed class StartOp(SqliteCheckpointStore store, SwarmRunState state, long now, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
+    private sealed class StartOp(SqliteCheckpointStore store, SwarmRunState state, long now, Task<PooledBufferWriter>? graph, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
     {
-        public override void Write(SqliteTransaction transaction) => store.WriteStart(transaction, state, now);
+        public override void Write(SqliteTransaction transaction) => store.WriteStart(transaction, state, now, graph);
+
+        protected override void OnCompleted()
+        {
+            // Written (or failed for good): the pooled graph buffer goes back.
+            if (graph is { IsCompletedSuccessfully: true })
+            {
+#pragma warning disable VSTHRD002 // Completed.
+                graph.Result.Dispose();
+#pragma warning restore VSTHRD002
+            }
+            else
+            {
+                _ = graph?.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
     }
 }
