@@ -115,22 +115,32 @@ public sealed class GroupCommitTests
             var store = Assert.IsType<SqliteCheckpointStore>(first.Services.GetRequiredService<ICheckpointStore>());
             var running = first.Executor.RunAsync(graph, new SwarmRunOptions { RunId = RunId });
             await bEntered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            while (!ReadCheckpoints(path).Exists(c => c.StepId == "a"))
+            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
             {
-                await Task.Delay(5);
+                while (!ReadCheckpoints(path).Exists(c => c.StepId == "a"))
+                {
+                    await Task.Delay(5, deadline.Token);
+                }
             }
 
             // From here on nothing commits: b's and c's records are queued, the payment's journal entry cannot become durable.
             using var hold = new ManualResetEventSlim(false);
             store.BeforeCommit = () => hold.Wait();
-            bRelease.SetResult();
-            await cExecuted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            try
+            {
+                bRelease.SetResult();
+                await cExecuted.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-            // c ran while its dependency's record was still queued; the non-idempotent tool did not run without a durable journal entry.
-            Assert.DoesNotContain("pay", executions);
-            image = CopyImage(path, dir.File("crash.db"));
-            store.BeforeCommit = null;
-            hold.Set();
+                // c ran while its dependency's record was still queued; the non-idempotent tool did not run without a durable journal entry.
+                Assert.DoesNotContain("pay", executions);
+                image = CopyImage(path, dir.File("crash.db"));
+            }
+            finally
+            {
+                store.BeforeCommit = null;
+                hold.Set();
+            }
+
             Assert.Equal(SwarmRunStatus.Succeeded, (await running).Status);
         }
 
