@@ -15,8 +15,8 @@ namespace Swarm;
 /// The SQLite checkpoint store: one file in WAL mode; every completed step is one row. A single writer thread takes every write
 /// in the order it was queued and group-commits whatever is queued while the previous commit ran in one transaction, so a
 /// thousand parallel completions cost a handful of commits, not a thousand, and writes reach the disk in queue order (the file
-/// always holds a prefix of the queue). Step records are compact JSON (<see cref="StepRecordJson"/>), inserted through one
-/// prepared statement with the checkpoint sequence kept in memory by the writer.
+/// always holds a prefix of the queue). Step records are compact JSON (<see cref="StepRecordJson"/>) bound as UTF-8 to one
+/// prepared statement, with each run's checkpoint sequence kept in memory by the writer.
 /// </summary>
 /// <remarks>Thread-safe. One store instance owns a file; a second process may read it, but only one should write a given run.</remarks>
 internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, IOrderedCheckpointQueue, IAsyncDisposable, IDisposable

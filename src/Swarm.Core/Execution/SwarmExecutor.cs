@@ -294,7 +294,7 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
         };
         if (run.CheckpointQueue is { } queue)
         {
-            // Queued ahead of every step record of the run; the graph is serialized on the store's writer, off this path.
+            // Queued ahead of every step record of the run; the store serializes the graph off this path.
             run.QueueStart(queue, state);
             return;
         }

@@ -24,12 +24,12 @@ internal sealed class SwarmRun : ICheckpointCallback
     private readonly int? _maxSteps;
     private readonly int _eagerWorkers;
     private int _activeWorkers;
-
-    // Checkpoint writes queued and not yet durable, plus one held until the run asks to drain.
-    private int _pendingCheckpoints = 1;
     private int _blockedWorkers;
     private int _remaining;
     private int _attemptsUsed;
+
+    // Checkpoint writes queued and not yet durable, plus one held until the run asks to drain.
+    private int _pendingCheckpoints = 1;
     private bool _replanRequested;
 
     public SwarmRun(SwarmExecutor executor, TaskGraph graph, string runId, string workspace, string prefix, ChannelWriter<SwarmEvent>? events, bool checkpoint, SwarmRunState? resumeFrom, CancellationToken token)
