@@ -31,8 +31,6 @@ internal sealed class AutonomyEnforcer
         _instruments = instruments;
     }
 
-    public IAutonomyGate Gate => _gate;
-
     /// <summary>Returns when the attempt may run; throws <see cref="StepFailureException"/> (Policy) when it may not, <see cref="StepInterruptedException"/> while its approval is pending.</summary>
     public ValueTask EnsureAllowedAsync(SwarmRun run, StepNode node, string role, int attempt, Activity? activity, CancellationToken cancellationToken)
     {

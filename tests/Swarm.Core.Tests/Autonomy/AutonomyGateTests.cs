@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -423,9 +424,18 @@ public sealed class AutonomyGateTests
     }
 
     [Fact]
-    public async Task RunAsync_Decisions_AreLoggedAndCounted()
+    public async Task RunAsync_Decisions_AreLoggedTracedAndCounted()
     {
         using var dir = new TempDirectory();
+        var runId = "observed-" + Guid.NewGuid().ToString("N");
+        var activities = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == SwarmDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (activities) { activities.Add(a); } },
+        };
+        ActivitySource.AddActivityListener(listener);
         var collector = new FakeLogCollector();
         var runs = new Executions();
         await using var host = DurableHost.Create(dir.File("c.db"), s =>
@@ -438,8 +448,8 @@ public sealed class AutonomyGateTests
         using var decisions = new MetricCollector<long>(meterFactory, SwarmDiagnostics.MeterName, SwarmDiagnostics.AutonomyDecisions);
         using var approvals = new MetricCollector<long>(meterFactory, SwarmDiagnostics.MeterName, SwarmDiagnostics.AutonomyApprovals);
 
-        await host.Executor.RunAsync(Deployment(), new SwarmRunOptions { RunId = "r" });
-        await host.Manager().ResumeAsync("r", Yes);
+        await host.Executor.RunAsync(Deployment(), new SwarmRunOptions { RunId = runId });
+        await host.Manager().ResumeAsync(runId, Yes);
 
         var required = decisions.GetMeasurementSnapshot().Where(m => (string?)m.Tags[SwarmDiagnostics.AutonomyActionTag] == "RequireApproval").ToList();
         Assert.Equal(2, required.Count);
@@ -449,6 +459,16 @@ public sealed class AutonomyGateTests
         var logs = collector.GetSnapshot();
         Assert.Contains(logs, r => r.Message.Contains("step deploy (High risk) needs approval through interrupt deploy#approve", StringComparison.Ordinal));
         Assert.Contains(logs, r => r.Message.Contains("step deploy (High risk) approved through interrupt deploy#approve", StringComparison.Ordinal));
+        List<Activity> spans;
+        lock (activities)
+        {
+            spans = [.. activities.Where(a => (string?)a.GetTagItem(SwarmDiagnostics.RunIdTag) == runId && (string?)a.GetTagItem(SwarmDiagnostics.StepIdTag) == "deploy")];
+        }
+
+        Assert.Equal(["pending", "approved"], spans.Select(a => (string?)a.GetTagItem(SwarmDiagnostics.AutonomyOutcomeTag)));
+        Assert.All(spans, a => Assert.Equal("RequireApproval", a.GetTagItem(SwarmDiagnostics.AutonomyActionTag)));
+        Assert.All(spans, a => Assert.Equal("High", a.GetTagItem(SwarmDiagnostics.RiskTag)));
+        Assert.Contains(spans[0].Events, e => e.Name == SwarmDiagnostics.AutonomyDecisionEventName && e.Tags.Any(t => t.Key == SwarmDiagnostics.AutonomyReasonTag && ((string)t.Value!).Contains("ApprovalThreshold", StringComparison.Ordinal)));
     }
 
     /// <summary>Counts executions per step id over every host of a test.</summary>

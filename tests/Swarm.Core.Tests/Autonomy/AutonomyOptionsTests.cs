@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Swarm.Core.Tests.Autonomy;
@@ -55,6 +56,18 @@ public sealed class AutonomyOptionsTests
         Assert.Equal(RiskLevel.Critical, options.DenyThreshold);
         Assert.Equal(TimeSpan.FromHours(4), options.ApprovalTimeout);
         Assert.IsType<RiskAutonomyGate>(host.Services.GetRequiredService<IAutonomyGate>());
+    }
+
+    [Fact]
+    public void UseAutonomyGate_LayerWithoutARegisteredGate_ThrowsSayingToCallAddSwarm()
+    {
+        var services = new ServiceCollection();
+        var builder = services.AddSwarm();
+        services.RemoveAll<IAutonomyGate>();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => builder.UseAutonomyGate((inner, _) => inner));
+        Assert.Contains("call AddSwarm() before UseAutonomyGate()", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentNullException>(() => builder.UseAutonomyGate((IAutonomyGate)null!));
     }
 
     [Fact]
