@@ -17,4 +17,14 @@ if (args.Length > 0 && args[0] == "--interleaved")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--node-side-by-side")
+{
+    // --node-side-by-side [rounds, default 3] [tokens, default 48]: Swarm.Inference beside node-llama-cpp 3.22.1 (benchmarks/node).
+    var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+    var tokens = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 48;
+    var output = Path.Combine(Paths.RepositoryRoot, "benchmarks", "results", "node-side-by-side.md");
+    Swarm.Inference.Benchmarks.Acceleration.NodeSideBySide.Run(rounds, tokens, output);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(GenerationBenchmarks).Assembly).Run(args);

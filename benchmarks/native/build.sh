@@ -34,3 +34,5 @@ libs=("$native_dir/libllama.v0.5.0.so" "$native_dir/libggml.v0.5.0.so" "$native_
 gcc "${flags[@]}" -shared -fPIC "$here/llama_loop.c" -o "$out/libswarm_llama_loop.so" "${libs[@]}"
 gcc "${flags[@]}" -DSWARM_LOOP_MAIN "$here/llama_loop.c" -o "$out/llama_loop" "${libs[@]}"
 log "built $out/libswarm_llama_loop.so and $out/llama_loop"
+gcc "${flags[@]}" "$here/matmul_scaling.c" -o "$out/matmul_scaling" "$native_dir/libggml.v0.5.0.so" "$native_dir/libggml-base.so" -Wl,-rpath,"$native_dir"
+log "built $out/matmul_scaling"

@@ -7,6 +7,9 @@ namespace Swarm;
 /// with the step's record (output, spawned children, router decisions), and <see cref="CompleteRunAsync"/> at the end.
 /// The in-memory default keeps, for the process's lifetime, the states of runs that did not succeed (the most recent 256);
 /// a succeeded run has nothing to resume and is dropped. Durable stores (SQLite) implement the same interface.
+/// The executor awaits <see cref="SaveStepAsync"/> of a host's own store before it releases the step's dependents; the
+/// built-in SQLite store instead queues records in completion order and commits them in that order, so dependents start
+/// at once and a dependent's record still never becomes durable before its dependency's (see docs/durable-runs.md).
 /// </remarks>
 public interface ICheckpointStore
 {

@@ -1,20 +1,25 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using SQLitePCL;
 
 #pragma warning disable VSTHRD103 // SqliteDataReader's column reads (IsDBNull) are in-memory accesses of the current row.
 
 namespace Swarm;
 
 /// <summary>
-/// The SQLite checkpoint store: one file in WAL mode; every completed step is one row committed before the step is
-/// reported complete. Concurrent completions are batched: a single writer commits whatever writes are queued in one
-/// transaction, so a thousand parallel completions cost a handful of disk flushes, not a thousand.
+/// The SQLite checkpoint store: one file in WAL mode; every completed step is one row. A single writer thread takes every write
+/// in the order it was queued and group-commits whatever is queued while the previous commit ran in one transaction, so a
+/// thousand parallel completions cost a handful of commits, not a thousand, and writes reach the disk in queue order (the file
+/// always holds a prefix of the queue). Step records are compact JSON (<see cref="StepRecordJson"/>) bound as UTF-8 to one
+/// prepared statement, with each run's checkpoint sequence kept in memory by the writer.
 /// </summary>
 /// <remarks>Thread-safe. One store instance owns a file; a second process may read it, but only one should write a given run.</remarks>
-internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, IAsyncDisposable, IDisposable
+internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, IOrderedCheckpointQueue, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this code writes and reads.</summary>
     internal const int SchemaVersion = 1;
@@ -22,7 +27,10 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
-    private readonly SqliteCommand _insertStep;
+    private readonly sqlite3_stmt _insertStep;
+    private readonly sqlite3_stmt _insertRun;
+    private readonly SqliteCommand _lastSequence;
+    private readonly Dictionary<string, RunKey> _sequences = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly int _maxBatch;
@@ -37,16 +45,13 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _timeProvider = timeProvider;
         _logger = logger;
         _maxBatch = options.MaxBatchSize;
-        _insertStep = writer.CreateCommand();
-        _insertStep.CommandText =
-            "INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) " +
-            "VALUES($run, (SELECT COALESCE(MAX(seq), (SELECT COALESCE(base_through, 0) FROM runs WHERE run_id = $run), 0) + 1 FROM checkpoints WHERE run_id = $run), $step, $status, $record, $at)";
-        _insertStep.Parameters.Add("$run", SqliteType.Text);
-        _insertStep.Parameters.Add("$step", SqliteType.Text);
-        _insertStep.Parameters.Add("$status", SqliteType.Integer);
-        _insertStep.Parameters.Add("$record", SqliteType.Text);
-        _insertStep.Parameters.Add("$at", SqliteType.Integer);
-        _insertStep.Prepare();
+        // The two statements of the hot path bind UTF-8 spans straight into SQLite (no per-row strings, parameter objects or readers).
+        _insertStep = PrepareRaw(writer, "INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+        _insertRun = PrepareRaw(writer, "INSERT INTO runs(run_id, graph, status, started_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5)");
+        _lastSequence = writer.CreateCommand();
+        _lastSequence.CommandText = "SELECT COALESCE(MAX(seq), (SELECT COALESCE(base_through, 0) FROM runs WHERE run_id = $run), 0) FROM checkpoints WHERE run_id = $run";
+        _lastSequence.Parameters.Add("$run", SqliteType.Text);
+        _lastSequence.Prepare();
         // A dedicated thread: its wake-up does not queue behind the run's work items on a busy thread pool.
         _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "Swarm checkpoint writer" };
         _writerThread.Start();
@@ -54,6 +59,9 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
     /// <summary>Gets the number of transactions the writer committed (a batch of concurrent writes is one).</summary>
     public long CommittedBatches => Interlocked.Read(ref _batches);
+
+    /// <summary>Gets or sets a test hook the writer calls before each commit, on its thread (a test blocks it to freeze the file between queue and commit, as a crash would).</summary>
+    internal Action? BeforeCommit { get; set; }
 
     /// <summary>Gets the file path, or <c>:memory:</c>.</summary>
     public string Path { get; private init; } = string.Empty;
@@ -213,43 +221,85 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentException.ThrowIfNullOrEmpty(state.RunId);
-        var graph = JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph);
-        var records = state.Steps.Select(r => (r, JsonSerializer.Serialize(r, DurableJsonContext.Default.StepRecord))).ToList();
-        var now = ToUnix(_timeProvider.GetUtcNow());
-        return EnqueueAsync(
-            (connection, transaction) =>
-            {
-                var exists = Scalar(connection, transaction, "SELECT 1 FROM runs WHERE run_id = $run;", ("$run", state.RunId)) is not null;
-                if (exists)
-                {
-                    NonQuery(connection, transaction, "UPDATE runs SET status = $status, updated_at = $at WHERE run_id = $run;", ("$run", state.RunId), ("$status", (int)state.Status), ("$at", now));
-                    return;
-                }
+        return EnqueueAsync(new StartOp(this, state, ToUnix(_timeProvider.GetUtcNow()), SerializeGraphAsync(state), callback: null, token: null), cancellationToken);
+    }
 
-                NonQuery(
-                    connection,
-                    transaction,
-                    "INSERT INTO runs(run_id, graph, status, started_at, updated_at) VALUES($run, $graph, $status, $started, $at);",
-                    ("$run", state.RunId),
-                    ("$graph", graph),
-                    ("$status", (int)state.Status),
-                    ("$started", ToUnix(state.StartedAt == default ? _timeProvider.GetUtcNow() : state.StartedAt)),
-                    ("$at", now));
-                foreach (var (record, json) in records)
-                {
-                    InsertStep(transaction, state.RunId, record, json, now);
-                }
-            },
-            cancellationToken);
+    public void QueueStart(SwarmRunState state, ICheckpointCallback callback, object? token)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentException.ThrowIfNullOrEmpty(state.RunId);
+        ArgumentNullException.ThrowIfNull(callback);
+        Queue(new StartOp(this, state, ToUnix(_timeProvider.GetUtcNow()), SerializeGraphAsync(state), callback, token));
     }
 
     public ValueTask SaveStepAsync(string runId, StepRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentNullException.ThrowIfNull(record);
-        var json = JsonSerializer.Serialize(record, DurableJsonContext.Default.StepRecord);
-        var now = ToUnix(_timeProvider.GetUtcNow());
-        return EnqueueAsync((_, transaction) => InsertStep(transaction, runId, record, json, now), cancellationToken);
+        return EnqueueAsync(new StepOp(this, runId, record, StepRecordJson.SerializeToUtf8(record), ToUnix(_timeProvider.GetUtcNow()), callback: null, token: null), cancellationToken);
+    }
+
+    public void QueueStep(string runId, StepRecord record, ICheckpointCallback callback, object? token)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(callback);
+        Queue(new StepOp(this, runId, record, StepRecordJson.SerializeToUtf8(record), ToUnix(_timeProvider.GetUtcNow()), callback, token));
+    }
+
+    /// <summary>
+    /// Starts serializing a new run's graph on the thread pool (UTF-8, into a pooled buffer): the writer, the long pole of a
+    /// checkpointed run, then only inserts it, while the run's first steps execute. A resumed run (it starts with records) is
+    /// usually known to the file already; its graph is serialized on the writer only if it is not.
+    /// </summary>
+    private static Task<PooledBufferWriter>? SerializeGraphAsync(SwarmRunState state) =>
+        state.Steps.Count == 0 ? Task.Run(() => SerializeGraph(state.Graph)) : null;
+
+    private static PooledBufferWriter SerializeGraph(TaskGraph graph)
+    {
+        var buffer = new PooledBufferWriter(64 * 1024);
+        try
+        {
+            using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = DurableJsonContext.Default.Options.Encoder });
+            JsonSerializer.Serialize(writer, graph, DurableJsonContext.Default.TaskGraph);
+            writer.Flush();
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes a run's start on the writer: a new run gets its graph and any records it starts with; a known run only its status.</summary>
+    private void WriteStart(SqliteTransaction transaction, SwarmRunState state, long now, Task<PooledBufferWriter>? graphAside)
+    {
+        var connection = _writer;
+        var exists = Scalar(connection, transaction, "SELECT 1 FROM runs WHERE run_id = $run;", ("$run", state.RunId)) is not null;
+        if (exists)
+        {
+            NonQuery(connection, transaction, "UPDATE runs SET status = $status, updated_at = $at WHERE run_id = $run;", ("$run", state.RunId), ("$status", (int)state.Status), ("$at", now));
+            return;
+        }
+
+        // The graph goes to SQLite as UTF-8 from a pooled buffer: no large string per run.
+#pragma warning disable VSTHRD002 // The writer thread waits for the graph serialized aside; it has nothing to commit before it.
+        using var owned = graphAside is null ? SerializeGraph(state.Graph) : null;
+        var graph = owned ?? graphAside!.GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
+        var run = Key(state.RunId);
+        Bind(_insertRun, 1, run.Id);
+        Bind(_insertRun, 2, graph.WrittenSpan);
+        Bind(_insertRun, 3, (int)state.Status);
+        Bind(_insertRun, 4, ToUnix(state.StartedAt == default ? _timeProvider.GetUtcNow() : state.StartedAt));
+        Bind(_insertRun, 5, now);
+        StepRaw(_insertRun);
+
+        foreach (var record in state.Steps)
+        {
+            InsertStep(transaction, state.RunId, record.StepId, (int)record.Status, StepRecordJson.SerializeToUtf8(record), now);
+        }
     }
 
     public ValueTask CompleteRunAsync(string runId, SwarmRunStatus status, CancellationToken cancellationToken = default)
@@ -257,7 +307,13 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         ArgumentException.ThrowIfNullOrEmpty(runId);
         var now = ToUnix(_timeProvider.GetUtcNow());
         return EnqueueAsync(
-            (connection, transaction) => NonQuery(connection, transaction, "UPDATE runs SET status = $status, updated_at = $at WHERE run_id = $run;", ("$run", runId), ("$status", (int)status), ("$at", now)),
+            (connection, transaction) =>
+            {
+                NonQuery(connection, transaction, "UPDATE runs SET status = $status, updated_at = $at WHERE run_id = $run;", ("$run", runId), ("$status", (int)status), ("$at", now));
+
+                // The writer's sequence cache holds live runs only; a later resume reads the last sequence back from the file.
+                _sequences.Remove(runId);
+            },
             cancellationToken);
     }
 
@@ -266,7 +322,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         ArgumentNullException.ThrowIfNull(state);
         var graph = JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph);
-        var records = state.Steps.Select(r => (r, JsonSerializer.Serialize(r, DurableJsonContext.Default.StepRecord))).ToList();
+        var records = state.Steps.Select(r => (r, StepRecordJson.SerializeToUtf8(r))).ToList();
         var now = ToUnix(_timeProvider.GetUtcNow());
         return EnqueueAsync(
             (connection, transaction) =>
@@ -283,7 +339,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                     ("$checkpoint", parentCheckpoint));
                 foreach (var (record, json) in records)
                 {
-                    InsertStep(transaction, state.RunId, record, json, now);
+                    InsertStep(transaction, state.RunId, record.StepId, (int)record.Status, json, now);
                 }
             },
             cancellationToken);
@@ -595,6 +651,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
                 var cacheRemoved = NonQuery(connection, transaction, "DELETE FROM step_cache WHERE expires_at IS NOT NULL AND expires_at <= $now;", ("$now", nowUnix));
                 var toolCallsRemoved = NonQuery(connection, transaction, $"DELETE FROM tool_calls WHERE finished = 1 AND run_id IN (SELECT run_id FROM runs WHERE {Finished});");
+                _sequences.Clear();
                 report = new RetentionReport { RunsRemoved = runsRemoved, CheckpointsCompacted = compacted, CacheEntriesRemoved = cacheRemoved, ToolCallsRemoved = toolCallsRemoved };
             },
             cancellationToken).ConfigureAwait(false);
@@ -668,25 +725,99 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         return total;
     }
 
-    private void InsertStep(SqliteTransaction transaction, string runId, StepRecord record, string json, long now)
+    private void InsertStep(SqliteTransaction transaction, string runId, string stepId, int status, ReadOnlySpan<byte> json, long now)
     {
-        _insertStep.Transaction = transaction;
-        _insertStep.Parameters[0].Value = runId;
-        _insertStep.Parameters[1].Value = record.StepId;
-        _insertStep.Parameters[2].Value = (int)record.Status;
-        _insertStep.Parameters[3].Value = json;
-        _insertStep.Parameters[4].Value = now;
-        _insertStep.ExecuteNonQuery();
+        // Only the writer thread inserts, so the next sequence number of a run is known without a subquery per row.
+        var run = Key(runId);
+        if (run.Last < 0)
+        {
+            _lastSequence.Transaction = transaction;
+            _lastSequence.Parameters[0].Value = runId;
+            run.Last = Convert.ToInt64(_lastSequence.ExecuteScalar(), CultureInfo.InvariantCulture);
+        }
+
+        Span<byte> stepBuffer = stackalloc byte[256];
+        var stepUtf8 = Encoding.UTF8.GetMaxByteCount(stepId.Length) <= stepBuffer.Length
+            ? stepBuffer[..Encoding.UTF8.GetBytes(stepId, stepBuffer)]
+            : Encoding.UTF8.GetBytes(stepId);
+        Bind(_insertStep, 1, run.Id);
+        Bind(_insertStep, 2, run.Last + 1);
+        Bind(_insertStep, 3, stepUtf8);
+        Bind(_insertStep, 4, status);
+        Bind(_insertStep, 5, json);
+        Bind(_insertStep, 6, now);
+        StepRaw(_insertStep);
+        run.Last++;
     }
 
-    private async ValueTask EnqueueAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken)
+    /// <summary>The writer's cached state of a run: its id in UTF-8 and its last checkpoint sequence (-1: not read yet).</summary>
+    private RunKey Key(string runId)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var op = new WriteOp(write);
-        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(op), this);
+        if (!_sequences.TryGetValue(runId, out var key))
+        {
+            if (_sequences.Count >= 4096)
+            {
+                _sequences.Clear();
+            }
+
+            key = new RunKey(Encoding.UTF8.GetBytes(runId));
+            _sequences[runId] = key;
+        }
+
+        return key;
+    }
+
+    private static sqlite3_stmt PrepareRaw(SqliteConnection connection, string sql)
+    {
+        var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement);
+        if (rc != raw.SQLITE_OK)
+        {
+            statement?.Dispose();
+            throw new SqliteException($"SQLite could not prepare '{sql}': {raw.sqlite3_errmsg(connection.Handle).utf8_to_string()}", rc);
+        }
+
+        return statement;
+    }
+
+    private void Bind(sqlite3_stmt statement, int index, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(statement, index, utf8));
+
+    private void Bind(sqlite3_stmt statement, int index, long value) => Check(raw.sqlite3_bind_int64(statement, index, value));
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(_writer.Handle).utf8_to_string()}", rc);
+        }
+    }
+
+    private void StepRaw(sqlite3_stmt statement)
+    {
+        var rc = raw.sqlite3_step(statement);
+        var message = rc == raw.SQLITE_DONE ? null : raw.sqlite3_errmsg(_writer.Handle).utf8_to_string();
+        raw.sqlite3_reset(statement);
+        raw.sqlite3_clear_bindings(statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            throw new SqliteException($"SQLite error {rc}: {message}", rc);
+        }
+    }
+
+    private ValueTask EnqueueAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken) =>
+        EnqueueAsync(new ActionOp(_writer, write), cancellationToken);
+
+    private async ValueTask EnqueueAsync(WriteOp op, CancellationToken cancellationToken)
+    {
+        Queue(op);
 
         // The write is durable once this completes; cancellation stops the wait, not a write already queued.
-        await op.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await op.Done.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Queue(WriteOp op)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(op), this);
     }
 
     private void WriterLoop()
@@ -695,6 +826,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         var reader = _writes.Reader;
         while (true)
         {
+            // Group commit: everything queued while the previous commit ran goes into the next transaction, in queue order.
             while (batch.Count < _maxBatch && reader.TryRead(out var op))
             {
                 batch.Add(op);
@@ -713,36 +845,49 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                 continue;
             }
 
-            try
-            {
-                CommitBatch(batch);
-                foreach (var op in batch)
-                {
-                    op.Done.TrySetResult();
-                }
-            }
+            BeforeCommit?.Invoke();
+            CommitOrRetry(batch);
+            batch.Clear();
+        }
+    }
+
+    private void CommitOrRetry(List<WriteOp> batch)
+    {
+        try
+        {
+            CommitBatch(batch);
+        }
 #pragma warning disable CA1031 // A failed batch is retried one write at a time so one bad write fails alone; every waiter gets its outcome.
-            catch (Exception batchFault)
+        catch (Exception batchFault)
 #pragma warning restore CA1031
+        {
+            Log.CheckpointBatchFailed(_logger, batchFault, batch.Count);
+            _sequences.Clear();
+            foreach (var op in batch)
             {
-                Log.CheckpointBatchFailed(_logger, batchFault, batch.Count);
-                foreach (var op in batch)
+                try
                 {
-                    try
-                    {
-                        CommitBatch([op]);
-                        op.Done.TrySetResult();
-                    }
-#pragma warning disable CA1031 // The fault goes to the waiter.
-                    catch (Exception ex)
-#pragma warning restore CA1031
-                    {
-                        op.Done.TrySetException(ex);
-                    }
+                    CommitBatch([op]);
                 }
+#pragma warning disable CA1031 // The fault goes to the waiter.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    _sequences.Clear();
+                    op.Complete(ex);
+                    continue;
+                }
+
+                op.Complete(null);
             }
 
-            batch.Clear();
+            return;
+        }
+
+        // In queue order: a callback for a later write never runs before one for an earlier write.
+        foreach (var op in batch)
+        {
+            op.Complete(null);
         }
     }
 
@@ -751,7 +896,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         using var transaction = _writer.BeginTransaction(deferred: false);
         foreach (var op in batch)
         {
-            op.Write(_writer, transaction);
+            op.Write(transaction);
         }
 
         transaction.Commit();
@@ -830,6 +975,9 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _writes.Writer.TryComplete();
         await Task.Run(_writerThread.Join).ConfigureAwait(false);
         _insertStep.Dispose();
+        _insertRun.Dispose();
+        _lastSequence.Dispose();
+
         await _writer.DisposeAsync().ConfigureAwait(false);
     }
 
@@ -843,13 +991,97 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _writes.Writer.TryComplete();
         _writerThread.Join();
         _insertStep.Dispose();
+        _insertRun.Dispose();
+        _lastSequence.Dispose();
+
         _writer.Dispose();
     }
 
-    private sealed class WriteOp(Action<SqliteConnection, SqliteTransaction> write)
+    /// <summary>One queued write: run on the writer inside a transaction, then completed (a waiter's task or a callback) once committed.</summary>
+    private abstract class WriteOp
     {
-        public Action<SqliteConnection, SqliteTransaction> Write { get; } = write;
+        private readonly ICheckpointCallback? _callback;
+        private readonly object? _token;
+        private readonly TaskCompletionSource? _done;
 
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        protected WriteOp(ICheckpointCallback? callback, object? token)
+        {
+            _callback = callback;
+            _token = token;
+            _done = callback is null ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        }
+
+#pragma warning disable VSTHRD003 // The writer completes it; no context to deadlock on.
+        public Task Done => _done?.Task ?? Task.CompletedTask;
+#pragma warning restore VSTHRD003
+
+        public abstract void Write(SqliteTransaction transaction);
+
+        /// <summary>Releases what the write held, once it is committed or failed for good.</summary>
+        protected virtual void OnCompleted()
+        {
+        }
+
+        public void Complete(Exception? fault)
+        {
+            OnCompleted();
+            if (_callback is not null)
+            {
+#pragma warning disable CA1031 // A callback's fault must not stop the writer; the callback contract forbids throwing.
+                try
+                {
+                    _callback.OnCheckpointed(_token, fault);
+                }
+                catch (Exception)
+                {
+                }
+#pragma warning restore CA1031
+            }
+            else if (fault is null)
+            {
+                _done!.TrySetResult();
+            }
+            else
+            {
+                _done!.TrySetException(fault);
+            }
+        }
+    }
+
+    private sealed class RunKey(byte[] id)
+    {
+        public byte[] Id { get; } = id;
+
+        public long Last { get; set; } = -1;
+    }
+
+    private sealed class ActionOp(SqliteConnection connection, Action<SqliteConnection, SqliteTransaction> write) : WriteOp(null, null)
+    {
+        public override void Write(SqliteTransaction transaction) => write(connection, transaction);
+    }
+
+    private sealed class StepOp(SqliteCheckpointStore store, string runId, StepRecord record, byte[] json, long now, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
+    {
+        public override void Write(SqliteTransaction transaction) => store.InsertStep(transaction, runId, record.StepId, (int)record.Status, json, now);
+    }
+
+    private sealed class StartOp(SqliteCheckpointStore store, SwarmRunState state, long now, Task<PooledBufferWriter>? graph, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
+    {
+        public override void Write(SqliteTransaction transaction) => store.WriteStart(transaction, state, now, graph);
+
+        protected override void OnCompleted()
+        {
+            // Written (or failed for good): the pooled graph buffer goes back.
+            if (graph is { IsCompletedSuccessfully: true })
+            {
+#pragma warning disable VSTHRD002 // Completed.
+                graph.Result.Dispose();
+#pragma warning restore VSTHRD002
+            }
+            else
+            {
+                _ = graph?.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
     }
 }

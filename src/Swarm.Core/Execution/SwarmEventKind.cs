@@ -12,7 +12,7 @@ public enum SwarmEventKind
     /// <summary>An attempt of a step started.</summary>
     StepStarted,
 
-    /// <summary>A step succeeded.</summary>
+    /// <summary>A step succeeded; in a checkpointed run, reported once its checkpoint is durable (its dependents may have started before).</summary>
     StepCompleted,
 
     /// <summary>An attempt of a step failed; a routing event follows.</summary>

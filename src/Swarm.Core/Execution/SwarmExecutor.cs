@@ -208,6 +208,11 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
 
             await run.StartAsync().ConfigureAwait(false);
             await run.Completion.ConfigureAwait(false);
+            if (checkpoint)
+            {
+                // Queued records (an ordered store) are durable, and their steps reported complete, before the run ends.
+                await run.DrainCheckpointsAsync().ConfigureAwait(false);
+            }
             var wall = run.Elapsed;
             var (records, failures) = run.Snapshot();
             var status = failures.Count > 0 || records.Exists(r => r.Status == StepStatus.Failed)
@@ -275,21 +280,30 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
         }
     }
 
+    /// <summary>Gets the store's ordered write queue, when it has one (see <see cref="IOrderedCheckpointQueue"/>).</summary>
+    internal IOrderedCheckpointQueue? CheckpointQueue => _checkpoints as IOrderedCheckpointQueue;
+
     private async ValueTask SaveStartAsync(SwarmRun run, SwarmRunState? resumed, DateTimeOffset startedAt)
     {
+        var state = new SwarmRunState
+        {
+            RunId = run.RunId,
+            Graph = run.Graph,
+            Status = SwarmRunStatus.Running,
+            StartedAt = resumed?.StartedAt ?? startedAt,
+            UpdatedAt = startedAt,
+            Steps = resumed is null ? [] : [.. resumed.Steps.Where(s => s.Status == StepStatus.Succeeded)],
+        };
+        if (run.CheckpointQueue is { } queue)
+        {
+            // Queued ahead of every step record of the run; the store serializes the graph off this path.
+            run.QueueStart(queue, state);
+            return;
+        }
+
         try
         {
-            await _checkpoints.StartRunAsync(
-                new SwarmRunState
-                {
-                    RunId = run.RunId,
-                    Graph = run.Graph,
-                    Status = SwarmRunStatus.Running,
-                    StartedAt = resumed?.StartedAt ?? startedAt,
-                    UpdatedAt = startedAt,
-                    Steps = resumed is null ? [] : [.. resumed.Steps.Where(s => s.Status == StepStatus.Succeeded)],
-                },
-                CancellationToken.None).ConfigureAwait(false);
+            await _checkpoints.StartRunAsync(state, CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A failing store must not stop the run; the fault is logged.
         catch (Exception ex)

@@ -9,10 +9,11 @@ namespace Swarm;
 /// dependency it was becomes ready at once. The completing worker continues with the first ready dependent inline
 /// (no thread hop on a chain) and queues the others on a channel, starting workers up to MaxParallelAgents.
 /// </remarks>
-internal sealed class SwarmRun
+internal sealed class SwarmRun : ICheckpointCallback
 {
     private readonly Channel<StepNode> _ready = Channel.CreateUnbounded<StepNode>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _checkpointsDrained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly NodeTable _nodes;
     private StepNode[] _graphNodes = [];
     private readonly List<StepRecord> _records = [];
@@ -26,6 +27,9 @@ internal sealed class SwarmRun
     private int _blockedWorkers;
     private int _remaining;
     private int _attemptsUsed;
+
+    // Checkpoint writes queued and not yet durable, plus one held until the run asks to drain.
+    private int _pendingCheckpoints = 1;
     private bool _replanRequested;
 
     public SwarmRun(SwarmExecutor executor, TaskGraph graph, string runId, string workspace, string prefix, ChannelWriter<SwarmEvent>? events, bool checkpoint, SwarmRunState? resumeFrom, CancellationToken token)
@@ -37,6 +41,7 @@ internal sealed class SwarmRun
         _prefix = prefix;
         Events = events;
         Checkpoint = checkpoint;
+        CheckpointQueue = checkpoint ? executor.CheckpointQueue : null;
         Token = token;
         _nodes = new NodeTable(graph.Steps.Count);
         _maxWorkers = executor.Options.MaxParallelAgents;
@@ -66,6 +71,9 @@ internal sealed class SwarmRun
     public ChannelWriter<SwarmEvent>? Events { get; }
 
     public bool Checkpoint { get; }
+
+    /// <summary>Gets the store's ordered queue when checkpoints go through one (records are queued, not awaited, on the step's path).</summary>
+    public IOrderedCheckpointQueue? CheckpointQueue { get; }
 
     public CancellationToken Token { get; }
 
@@ -558,6 +566,74 @@ internal sealed class SwarmRun
         }
     }
 
+    /// <summary>Queues the run's start record on the ordered queue (it commits before any of the run's step records).</summary>
+    public void QueueStart(IOrderedCheckpointQueue queue, SwarmRunState state)
+    {
+        Interlocked.Increment(ref _pendingCheckpoints);
+        try
+        {
+            queue.QueueStart(state, this, token: null);
+        }
+#pragma warning disable CA1031 // A failing store must not stop the run; the fault is logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            OnCheckpointed(null, ex);
+        }
+    }
+
+    /// <summary>Waits until every checkpoint this run queued is durable (and its StepCompleted event reported).</summary>
+    public Task DrainCheckpointsAsync()
+    {
+        if (Interlocked.Decrement(ref _pendingCheckpoints) == 0)
+        {
+            _checkpointsDrained.TrySetResult();
+        }
+
+#pragma warning disable VSTHRD003 // Completed by the store's writer for this run; no context to deadlock on.
+        return _checkpointsDrained.Task;
+#pragma warning restore VSTHRD003
+    }
+
+    /// <summary>Runs on the store's writer, in queue order, once a queued record is durable: the step is reported complete only now.</summary>
+    public void OnCheckpointed(object? token, Exception? fault)
+    {
+        try
+        {
+            if (fault is not null)
+            {
+                Log.CheckpointFailed(Executor.Logger, fault, RunId);
+            }
+
+            if (token is StepNode { Record: { Status: StepStatus.Succeeded } record } node)
+            {
+                Emit(SwarmEventKind.StepCompleted, node, record.Attempts, record.Role, record.Duration);
+            }
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _pendingCheckpoints) == 0)
+            {
+                _checkpointsDrained.TrySetResult();
+            }
+        }
+    }
+
+    private void QueueCheckpoint(IOrderedCheckpointQueue queue, StepNode node, StepRecord record)
+    {
+        Interlocked.Increment(ref _pendingCheckpoints);
+        try
+        {
+            queue.QueueStep(RunId, record, this, node);
+        }
+#pragma warning disable CA1031 // A failing store must not stop the run; the fault is logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            OnCheckpointed(node, ex);
+        }
+    }
+
     /// <summary>Ends the step's own attempts; completes it now if it has no outstanding children.</summary>
     public ValueTask<StepNode?> EndAttemptsAsync(StepNode node, StepFailure? failure)
     {
@@ -604,7 +680,15 @@ internal sealed class SwarmRun
                     record = Executor.Finish(this, current, final);
                     if (Checkpoint && final is StepStatus.Succeeded or StepStatus.Failed)
                     {
-                        await Executor.SaveCheckpointAsync(this, current, record).ConfigureAwait(false);
+                        if (CheckpointQueue is { } queue)
+                        {
+                            // Queued before the dependents are released: their records queue (and commit) after this one.
+                            QueueCheckpoint(queue, current, record);
+                        }
+                        else
+                        {
+                            await Executor.SaveCheckpointAsync(this, current, record).ConfigureAwait(false);
+                        }
                     }
                 }
                 else

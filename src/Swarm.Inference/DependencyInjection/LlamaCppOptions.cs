@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Swarm.Inference;
 
@@ -55,4 +56,10 @@ public sealed class LlamaCppOptions
     /// <value>The default value is 512.</value>
     [Range(1, 1 << 20)]
     public int DefaultMaxOutputTokens { get; set; } = 512;
+
+    /// <summary>Gets the speculative or prompt-lookup decoding of the chat client (off by default).</summary>
+    /// <remarks>When on, the chat client generates through a <see cref="SpeculativeDecoder"/> serving up to
+    /// <see cref="MaxConcurrentSequences"/> requests at once (one verify decode per step for all of them).</remarks>
+    [ValidateObjectMembers]
+    public LlamaSpeculationOptions Speculation { get; } = new();
 }

@@ -18,8 +18,27 @@ public sealed class PromptLookupOptions
     /// <value>The default value is 16.</value>
     public int MaxDraftLength { get; set; } = 16;
 
+    /// <summary>Gets or sets how many verify steps in a row may reject their first drafted token before the sequence stops
+    /// drafting for <see cref="BackoffSteps"/> steps (text without repeats: short n-grams recur with other continuations,
+    /// and each rejected draft costs a verify batch larger than one token); 0 never backs off.</summary>
+    /// <value>The default value is 2.</value>
+    public int MaxConsecutiveRejections { get; set; } = 2;
+
+    /// <summary>Gets or sets how many steps decode plainly (no lookup, no draft) after the rejections; one probe then
+    /// drafts again, and each probe that is rejected doubles the pause, up to <see cref="MaxBackoffSteps"/>. An accepted
+    /// draft resets it.</summary>
+    /// <value>The default value is 8.</value>
+    public int BackoffSteps { get; set; } = 8;
+
+    /// <summary>Gets or sets the longest pause between probes.</summary>
+    /// <value>The default value is 128.</value>
+    public int MaxBackoffSteps { get; set; } = 128;
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxConsecutiveRejections, nameof(MaxConsecutiveRejections));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BackoffSteps, nameof(BackoffSteps));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBackoffSteps, BackoffSteps, nameof(MaxBackoffSteps));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MinNgramSize, nameof(MinNgramSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxNgramSize, MinNgramSize, nameof(MaxNgramSize));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxDraftLength, nameof(MaxDraftLength));

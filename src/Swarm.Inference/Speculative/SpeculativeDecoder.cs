@@ -26,6 +26,9 @@ public sealed class SpeculativeDecoder : IDisposable
     private readonly LlamaBatch targetBatch;
     private readonly LlamaBatch? draftBatch;
     private readonly PromptLookupProposer? lookup;
+    private readonly PromptLookupOptions? lookupOptions;
+    private readonly OnlineVerifyCost? onlineCost;
+    private readonly Func<int, double?>? relativeVerifyCost;
     private readonly double draftStepCost;
     private readonly TimeProvider time;
     private readonly Thread thread;
@@ -66,7 +69,17 @@ public sealed class SpeculativeDecoder : IDisposable
         }
         else
         {
-            lookup = new PromptLookupProposer(lookupOptions ?? new PromptLookupOptions());
+            this.lookupOptions = lookupOptions ?? new PromptLookupOptions();
+            lookup = new PromptLookupProposer(this.lookupOptions);
+            if (options.VerifyCostCurve is { } curve)
+            {
+                relativeVerifyCost = n => curve.GetRelativeCost(n);
+            }
+            else
+            {
+                onlineCost = new OnlineVerifyCost(batchCapacity);
+                relativeVerifyCost = onlineCost.GetRelativeCost;
+            }
             draftStepCost = options.DraftStepCost ?? 0;
         }
 
@@ -108,7 +121,8 @@ public sealed class SpeculativeDecoder : IDisposable
     }
 
     /// <summary>Creates a prompt-lookup decoder: drafts are n-gram continuations found in the prompt and the generated
-    /// text, no draft model. Where nothing recurs it drafts nothing and costs what plain decoding costs.</summary>
+    /// text, no draft model. Where nothing recurs it drafts nothing and costs what plain decoding costs; where short
+    /// n-grams recur with other continuations it backs off after rejected drafts (<see cref="PromptLookupOptions.MaxConsecutiveRejections"/>).</summary>
     /// <param name="target">The model whose output is produced.</param>
     /// <param name="lookup">The n-gram sizes and the longest draft.</param>
     /// <param name="options">Draft length and context options.</param>
@@ -125,6 +139,16 @@ public sealed class SpeculativeDecoder : IDisposable
     /// <exception cref="ArgumentException">The prompt is empty or holds a token outside the vocabulary, or the sampling uses a repeat penalty.</exception>
     /// <exception cref="LlamaContextOverflowException">The prompt does not fit in <see cref="SpeculativeDecodingOptions.SequenceContextSize"/>.</exception>
     public Task<SpeculativeGeneration> GenerateAsync(IReadOnlyList<int> promptTokens, LlamaGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+#pragma warning disable VSTHRD003 // the decoder thread completes this task; it captures no context
+        return Submit(promptTokens, options, null, cancellationToken).Completion.Task;
+#pragma warning restore VSTHRD003
+    }
+
+    /// <summary>Starts a generation whose tokens are also written to <paramref name="tokens"/> as they are accepted
+    /// (completed when the generation ends however it ends: the completion task carries the outcome); <see cref="SpeculativeSequence.RequestStop"/>
+    /// ends it early with <see cref="LlamaFinishReason.Stopped"/>.</summary>
+    internal SpeculativeSequence Submit(IReadOnlyList<int> promptTokens, LlamaGenerationOptions? options, System.Threading.Channels.ChannelWriter<int>? tokens, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(promptTokens);
         ArgumentOutOfRangeException.ThrowIfZero(promptTokens.Count);
@@ -153,10 +177,14 @@ public sealed class SpeculativeDecoder : IDisposable
         var sequence = new SpeculativeSequence(prompt, options, vocabularySize, draftContext is not null, cancellationToken)
         {
             StartTimestamp = time.GetTimestamp(),
+            TokenWriter = tokens,
+            Owner = this,
         };
         if (options.MaxTokens == 0)
         {
-            return Task.FromResult(Result(sequence, LlamaFinishReason.MaxTokens));
+            tokens?.TryComplete();
+            sequence.Completion.TrySetResult(Result(sequence, LlamaFinishReason.MaxTokens));
+            return sequence;
         }
 
         lock (gate)
@@ -171,9 +199,7 @@ public sealed class SpeculativeDecoder : IDisposable
             sequence.Registration = cancellationToken.Register(static s => ((SpeculativeDecoder)s!).Wake(), this);
         }
 
-#pragma warning disable VSTHRD003 // the decoder thread completes this task; it captures no context
-        return sequence.Completion.Task;
-#pragma warning restore VSTHRD003
+        return sequence;
     }
 
     /// <summary>Generates continuations of several prompts at once, each a sequence of the shared contexts.</summary>
@@ -223,7 +249,7 @@ public sealed class SpeculativeDecoder : IDisposable
 
     private static bool IsCancelled(SpeculativeSequence s) => s.CancellationToken.IsCancellationRequested;
 
-    private void Wake()
+    internal void Wake()
     {
         lock (gate)
         {
@@ -272,6 +298,11 @@ public sealed class SpeculativeDecoder : IDisposable
                     Leave(s, null, cancelled: true);
                 }
 
+                foreach (var s in active.Where(s => s.StopRequested).ToList())
+                {
+                    Leave(s, null, cancelled: false, LlamaFinishReason.Stopped);
+                }
+
                 if (active.Count > 0)
                 {
                     Step();
@@ -293,7 +324,9 @@ public sealed class SpeculativeDecoder : IDisposable
             foreach (var s in active.Concat(pending))
             {
                 s.Registration.Dispose();
-                s.Completion.TrySetException(new ObjectDisposedException(nameof(SpeculativeDecoder), "The speculative decoder was disposed during the generation."));
+                var disposed = new ObjectDisposedException(nameof(SpeculativeDecoder), "The speculative decoder was disposed during the generation.");
+                s.TokenWriter?.TryComplete();
+                s.Completion.TrySetException(disposed);
             }
 
             active.Clear();
@@ -305,6 +338,7 @@ public sealed class SpeculativeDecoder : IDisposable
     {
         var start = time.GetTimestamp();
         s.Controller = new DraftLengthController(options, draftStepCost);
+        s.LookupBackoff = lookupOptions is null ? null : new PromptLookupBackoff(lookupOptions, options.MinDraftLength);
         targetContext.RemoveTokens(s.SequenceId);
         DecodePrefix(targetContext, targetBatch, s);
         s.TargetKv = s.Prompt.Length - 1;
@@ -347,9 +381,10 @@ public sealed class SpeculativeDecoder : IDisposable
         {
             foreach (var s in active)
             {
-                if (s.DraftLimit > 0)
+                var limit = s.DraftLimit > 0 ? s.LookupBackoff!.Next(s.DraftLimit, relativeVerifyCost) : 0;
+                if (limit > 0)
                 {
-                    s.DraftCount = lookup.Propose(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(s.Tokens), s.DraftLimit, s.Draft);
+                    s.DraftCount = lookup.Propose(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(s.Tokens), limit, s.Draft);
                 }
             }
 
@@ -477,6 +512,7 @@ public sealed class SpeculativeDecoder : IDisposable
         targetContext.DecodeCore(targetBatch);
         Interlocked.Increment(ref verifyDecodes);
         var seconds = time.GetElapsedTime(start).TotalSeconds;
+        onlineCost?.Record(targetBatch.Count, seconds);
         var vocab = TargetModel.Vocab;
         foreach (var s in active.ToList())
         {
@@ -543,6 +579,7 @@ public sealed class SpeculativeDecoder : IDisposable
             }
 
             s.Controller!.Update(s.DraftCount, accepted);
+            s.LookupBackoff?.Update(s.DraftCount, accepted);
 
             // Keep the accepted drafts and the target's own token; drop the rejected tail from both caches.
             LlamaFinishReason? finish = null;
@@ -556,6 +593,7 @@ public sealed class SpeculativeDecoder : IDisposable
                 }
 
                 s.Tokens.Add(token);
+                s.TokenWriter?.TryWrite(token);
                 if (s.GeneratedCount >= s.Options.MaxTokens)
                 {
                     finish = LlamaFinishReason.MaxTokens;
@@ -599,14 +637,17 @@ public sealed class SpeculativeDecoder : IDisposable
         s.Registration.Dispose();
         if (error is not null)
         {
+            s.TokenWriter?.TryComplete();
             s.Completion.TrySetException(error);
         }
         else if (cancelled)
         {
+            s.TokenWriter?.TryComplete();
             s.Completion.TrySetCanceled(s.CancellationToken);
         }
         else
         {
+            s.TokenWriter?.TryComplete();
             s.Completion.TrySetResult(Result(s, reason));
         }
     }

@@ -4,6 +4,8 @@ namespace Swarm.Inference;
 /// <remarks>Owned by the decoder's thread once it joined.</remarks>
 internal sealed class SpeculativeSequence
 {
+    private bool stopRequested;
+
     public SpeculativeSequence(int[] prompt, LlamaGenerationOptions options, int vocabularySize, bool keepDraftDistributions, CancellationToken cancellationToken)
     {
         Prompt = prompt;
@@ -65,6 +67,9 @@ internal sealed class SpeculativeSequence
 
     public DraftLengthController? Controller { get; set; }
 
+    /// <summary>Gets or sets the prompt-lookup back-off (prompt-lookup decoders only).</summary>
+    public PromptLookupBackoff? LookupBackoff { get; set; }
+
     public int[] Draft { get; } = new int[SpeculativeDecodingOptions.MaxSupportedDraftLength];
 
     public int DraftCount { get; set; }
@@ -96,4 +101,20 @@ internal sealed class SpeculativeSequence
     public double VerifySeconds { get; set; }
 
     public LlamaFinishReason? FinishReason { get; set; }
+
+    /// <summary>Gets or sets where accepted tokens are written as they are produced (streaming), if anywhere.</summary>
+    public System.Threading.Channels.ChannelWriter<int>? TokenWriter { get; init; }
+
+    /// <summary>Gets or sets the decoder that runs this sequence.</summary>
+    public SpeculativeDecoder? Owner { get; init; }
+
+    /// <summary>Gets a value indicating whether the reader asked to end the generation early.</summary>
+    public bool StopRequested => Volatile.Read(ref stopRequested);
+
+    /// <summary>Ends the generation after the current step with <see cref="LlamaFinishReason.Stopped"/>; a no-op once it ended.</summary>
+    public void RequestStop()
+    {
+        Volatile.Write(ref stopRequested, true);
+        Owner?.Wake();
+    }
 }

@@ -46,8 +46,10 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var killedWithProgress = 0;
         while (true)
         {
-            // Tool calls take 2 ms, 16 at a time: a run lasts long enough for kills at chosen points, at any stage of a step.
-            using var host = CrashHostProcess.Start(dir.Path, "swarm", "--db", db, "--log", log, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--tool-ms", "2", "--tool-slots", "16");
+            // Tool calls take 10 ms, 8 at a time (about 2 s for the whole swarm): a run lasts long enough for kills at chosen
+            // points, at any stage of a step, even when this test polls slowly on a loaded machine. (Completions do not wait
+            // for their commit, so without paced tools the swarm finishes in a fraction of a second.)
+            using var host = CrashHostProcess.Start(dir.Path, "swarm", "--db", db, "--log", log, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--tool-ms", "10", "--tool-slots", "8");
             if (epoch > 0)
             {
                 resumes++;

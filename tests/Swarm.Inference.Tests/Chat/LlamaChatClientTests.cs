@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -138,16 +139,28 @@ public sealed class LlamaChatClientTests(LlamaFixture fixture)
     {
         await using var decoder = NewDecoder(1);
         var time = new FakeTimeProvider();
-        using var client = new LlamaChatClient(decoder, new LlamaChatClientOptions { ModelId = "tiny-otel", TimeProvider = time });
+        // A meter factory of its own: other test collections' clients publish instruments of the same names meanwhile.
+        using var meterFactory = new ScopedMeterFactory();
+        using var client = new LlamaChatClient(decoder, new LlamaChatClientOptions { ModelId = "tiny-otel", TimeProvider = time }, meterFactory);
         var activities = new List<Activity>();
         using var listener = new ActivityListener
         {
             ShouldListenTo = s => s.Name == InferenceDiagnostics.ActivitySourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Add,
+            // Other test collections emit chat activities on other threads at the same time: keep only this test's.
+            ActivityStopped = a =>
+            {
+                if (a.DisplayName == "chat tiny-otel")
+                {
+                    lock (activities)
+                    {
+                        activities.Add(a);
+                    }
+                }
+            },
         };
         ActivitySource.AddActivityListener(listener);
-        using var usage = new MetricCollector<int>(null, InferenceDiagnostics.MeterName, InferenceDiagnostics.TokenUsageInstrument);
+        using var usage = new MetricCollector<int>(meterFactory, InferenceDiagnostics.MeterName, InferenceDiagnostics.TokenUsageInstrument);
 
         var response = await client.GetResponseAsync("trace me", new ChatOptions { MaxOutputTokens = 5 });
 
@@ -206,4 +219,25 @@ public sealed class LlamaChatClientTests(LlamaFixture fixture)
 
     private LlamaBatchedDecoder NewDecoder(int sequences)
         => new(fixture.Model, new LlamaBatchedDecoderOptions { MaxSequenceCount = sequences, SequenceContextSize = 256, BatchSize = 128 });
+
+    /// <summary>Creates meters scoped to itself, so a <see cref="MetricCollector{T}"/> on this scope sees only this client's instruments.</summary>
+    private sealed class ScopedMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(new MeterOptions(options.Name) { Version = options.Version, Tags = options.Tags, Scope = this });
+            meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in meters)
+            {
+                meter.Dispose();
+            }
+        }
+    }
 }
