@@ -10,15 +10,15 @@ public sealed class AutonomyContext
     /// <param name="step">The step.</param>
     /// <param name="role">The role that would perform the attempt.</param>
     /// <param name="attempt">The attempt (1-based).</param>
-    /// <exception cref="ArgumentException"><paramref name="runId"/>, <paramref name="stepId"/> or <paramref name="role"/> is <see langword="null"/> or empty.</exception>
-    /// <exception cref="ArgumentNullException"><paramref name="step"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="runId"/> or <paramref name="stepId"/> is <see langword="null"/> or empty.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="step"/> or <paramref name="role"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="attempt"/> is less than 1.</exception>
     public AutonomyContext(string runId, string stepId, TaskStep step, string role, int attempt)
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentException.ThrowIfNullOrEmpty(stepId);
         ArgumentNullException.ThrowIfNull(step);
-        ArgumentException.ThrowIfNullOrEmpty(role);
+        ArgumentNullException.ThrowIfNull(role);
         ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
         RunId = runId;
         StepId = stepId;
