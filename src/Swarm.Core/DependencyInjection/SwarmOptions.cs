@@ -47,4 +47,8 @@ public sealed class SwarmOptions
     /// <value>The default value keeps checkpoints in memory (<see cref="CheckpointOptions.Path"/> is <see langword="null"/>).</value>
     [ValidateObjectMembers]
     public CheckpointOptions Checkpoints { get; set; } = new();
+
+    /// <summary>Gets or sets the options of the default autonomy gate: which step risk levels wait for approval and which never run.</summary>
+    /// <value>The default value asks for approval of <see cref="RiskLevel.High"/> and <see cref="RiskLevel.Critical"/> steps and denies nothing.</value>
+    public AutonomyOptions Autonomy { get; set; } = new();
 }

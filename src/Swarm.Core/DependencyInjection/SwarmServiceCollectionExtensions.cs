@@ -17,7 +17,8 @@ public static class SwarmServiceCollectionExtensions
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
     /// <remarks>
     /// Registers with <c>TryAdd*</c>: the executor (<see cref="ISwarmExecutor"/>), failure router (<see cref="IFailureRouter"/>),
-    /// role router (<see cref="IRoleRouter"/>, a <see cref="RuleRouter"/>), checkpoint store (<see cref="ICheckpointStore"/>, in memory),
+    /// role router (<see cref="IRoleRouter"/>, a <see cref="RuleRouter"/>), autonomy gate (<see cref="IAutonomyGate"/>, applying
+    /// <see cref="SwarmOptions.Autonomy"/>), checkpoint store (<see cref="ICheckpointStore"/>, in memory),
     /// the step handlers for LLM, tool and graph steps (<c>TryAddEnumerable</c>), and <see cref="TimeProvider.System"/>; a host
     /// replaces any of them by registering its own first. <see cref="SwarmOptions"/>, <see cref="FailureRoutingOptions"/> and
     /// <see cref="RuleRouterOptions"/> are validated when the host starts.
@@ -43,6 +44,7 @@ public static class SwarmServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<SwarmOptions, SwarmOptionsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwarmOptions>, SwarmOptionsRulesValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwarmOptions>, CheckpointOptionsRulesValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SwarmOptions>, AutonomyOptionsRulesValidator>());
         services.AddOptionsWithValidateOnStart<FailureRoutingOptions, FailureRoutingOptionsValidator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FailureRoutingOptions>, FailureRoutingOptionsRulesValidator>());
         services.AddOptionsWithValidateOnStart<RuleRouterOptions, RuleRouterOptionsValidator>();
@@ -63,6 +65,7 @@ public static class SwarmServiceCollectionExtensions
             sp.GetRequiredService<SwarmInstruments>()));
         services.TryAddSingleton<IFailureRouter, PolicyFailureRouter>();
         services.TryAddSingleton<IRoleRouter, RuleRouter>();
+        services.TryAddSingleton<IAutonomyGate>(sp => new RiskAutonomyGate(sp.GetRequiredService<IOptions<SwarmOptions>>().Value.Autonomy));
         services.TryAddSingleton<ICheckpointStore>(CheckpointStoreFactory.Create);
         services.TryAddSingleton(sp => new DurableRuntime(sp.GetRequiredService<ICheckpointStore>(), sp.GetRequiredService<IOptions<SwarmOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>()));
         services.TryAddSingleton<ISwarmRunManager>(sp => new SwarmRunManager(sp.GetRequiredService<ISwarmExecutor>(), sp.GetRequiredService<DurableRuntime>(), sp.GetRequiredService<TimeProvider>()));

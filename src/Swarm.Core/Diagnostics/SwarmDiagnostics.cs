@@ -86,4 +86,25 @@ public static class SwarmDiagnostics
 
     /// <summary>The tag with an interrupt's id.</summary>
     public const string InterruptIdTag = "swarm.interrupt.id";
+
+    /// <summary>Counter of autonomy-gate decisions on steps about to run, tagged with <see cref="AutonomyActionTag"/> and <see cref="RiskTag"/>, in <c>{decision}</c>.</summary>
+    public const string AutonomyDecisions = "swarm.autonomy.decisions";
+
+    /// <summary>Counter of approval outcomes, tagged with <see cref="AutonomyOutcomeTag"/> (<c>approved</c>, <c>denied</c>, <c>expired</c>, <c>pending</c>, <c>unavailable</c>), in <c>{approval}</c>.</summary>
+    public const string AutonomyApprovals = "swarm.autonomy.approvals";
+
+    /// <summary>The name of the step-span event recording an autonomy-gate decision or an approval outcome.</summary>
+    public const string AutonomyDecisionEventName = "swarm.autonomy.decision";
+
+    /// <summary>Tag: the autonomy gate's action (<c>Allow</c>, <c>RequireApproval</c>, <c>Deny</c>).</summary>
+    public const string AutonomyActionTag = "swarm.autonomy.action";
+
+    /// <summary>Tag: the autonomy gate's reason.</summary>
+    public const string AutonomyReasonTag = "swarm.autonomy.reason";
+
+    /// <summary>Tag: the outcome of an approval (<c>approved</c>, <c>denied</c>, <c>expired</c>, <c>pending</c>, <c>unavailable</c>).</summary>
+    public const string AutonomyOutcomeTag = "swarm.autonomy.outcome";
+
+    /// <summary>Tag: the step's risk level.</summary>
+    public const string RiskTag = "swarm.step.risk";
 }

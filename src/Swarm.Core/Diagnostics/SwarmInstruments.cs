@@ -31,6 +31,8 @@ internal sealed class SwarmInstruments : IDisposable
         FailureDecisions = _meter.CreateCounter<long>(SwarmDiagnostics.FailureDecisions, "{decision}", "Failure-routing decisions.");
         StepDuration = _meter.CreateHistogram<double>(SwarmDiagnostics.StepDuration, "s", "Step duration, first attempt to completion.");
         RunDuration = _meter.CreateHistogram<double>(SwarmDiagnostics.RunDuration, "s", "Run wall time.");
+        AutonomyDecisions = _meter.CreateCounter<long>(SwarmDiagnostics.AutonomyDecisions, "{decision}", "Autonomy-gate decisions on steps about to run.");
+        AutonomyApprovals = _meter.CreateCounter<long>(SwarmDiagnostics.AutonomyApprovals, "{approval}", "Approval outcomes of steps that needed approval.");
     }
 
     public Counter<long> StepsStarted { get; }
@@ -48,6 +50,10 @@ internal sealed class SwarmInstruments : IDisposable
     public Histogram<double> StepDuration { get; }
 
     public Histogram<double> RunDuration { get; }
+
+    public Counter<long> AutonomyDecisions { get; }
+
+    public Counter<long> AutonomyApprovals { get; }
 
     public void Dispose()
     {

@@ -81,6 +81,16 @@ internal sealed class DurableRuntime : IDisposable
 
     public async Task<string> AskAsync(string runId, string stepId, string interruptId, string question, string? defaultAnswer, CancellationToken cancellationToken)
     {
+        var interrupt = await WaitForAnswerAsync(runId, stepId, interruptId, question, defaultAnswer, _options.InterruptTimeout, cancellationToken).ConfigureAwait(false);
+        return interrupt.Status == InterruptStatus.Expired ? throw Expired(interrupt) : interrupt.Answer ?? string.Empty;
+    }
+
+    /// <summary>
+    /// Asks (once: an existing interrupt of that id is reused) and returns the interrupt once it is answered or expired;
+    /// throws <see cref="StepInterruptedException"/> when no answer comes within <see cref="CheckpointOptions.InterruptWait"/>.
+    /// </summary>
+    public async Task<SwarmInterrupt> WaitForAnswerAsync(string runId, string stepId, string interruptId, string question, string? defaultAnswer, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
         var store = RequireStore();
         var now = _timeProvider.GetUtcNow();
         var interrupt = await store.GetInterruptAsync(runId, interruptId, cancellationToken).ConfigureAwait(false);
@@ -94,7 +104,7 @@ internal sealed class DurableRuntime : IDisposable
                     StepId = stepId,
                     Question = question,
                     CreatedAt = now,
-                    ExpiresAt = _options.InterruptTimeout is { } timeout ? now + timeout : null,
+                    ExpiresAt = timeout is { } limit ? now + limit : null,
                 },
                 cancellationToken).ConfigureAwait(false);
             Log.InterruptRaised(_logger, runId, stepId, interruptId);
@@ -113,9 +123,8 @@ internal sealed class DurableRuntime : IDisposable
                 switch (interrupt.Status)
                 {
                     case InterruptStatus.Answered:
-                        return interrupt.Answer ?? string.Empty;
                     case InterruptStatus.Expired:
-                        throw Expired(interrupt);
+                        return interrupt;
                 }
 
                 now = _timeProvider.GetUtcNow();
@@ -261,8 +270,9 @@ internal sealed class DurableRuntime : IDisposable
         return result;
     }
 
-    private static bool IsYes(string answer) =>
-        answer.Trim() is { } a && (a.Equals("yes", StringComparison.OrdinalIgnoreCase) || a.Equals("y", StringComparison.OrdinalIgnoreCase) || a.Equals("approve", StringComparison.OrdinalIgnoreCase) || a.Equals("true", StringComparison.OrdinalIgnoreCase));
+    /// <summary>Returns whether an answer approves: <c>yes</c>, <c>y</c>, <c>approve</c>, <c>approved</c> or <c>true</c>, in any case, surrounding white space ignored.</summary>
+    public static bool IsYes(string? answer) =>
+        answer?.Trim() is { } a && (a.Equals("yes", StringComparison.OrdinalIgnoreCase) || a.Equals("y", StringComparison.OrdinalIgnoreCase) || a.Equals("approve", StringComparison.OrdinalIgnoreCase) || a.Equals("approved", StringComparison.OrdinalIgnoreCase) || a.Equals("true", StringComparison.OrdinalIgnoreCase));
 
     private static string HashArguments(IReadOnlyDictionary<string, string> arguments)
     {

@@ -21,6 +21,7 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
     private readonly SwarmInstruments _instruments;
     private readonly SemaphoreSlim _toolCalls;
     private readonly DurableRuntime? _durable;
+    private readonly AutonomyEnforcer _autonomy;
 
     public SwarmExecutor(
         IServiceProvider services,
@@ -44,6 +45,7 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
         Logger = logger;
         _instruments = instruments;
         _durable = services.GetService(typeof(DurableRuntime)) as DurableRuntime;
+        _autonomy = new AutonomyEnforcer(services.GetService(typeof(IAutonomyGate)) as IAutonomyGate ?? new RiskAutonomyGate(Options.Autonomy), Options, _durable, logger, instruments);
         // A host's handler replaces the built-in one of its kind (registered before or after AddSwarm);
         // among several host handlers for one kind, the last registered wins.
         foreach (var handler in handlers)
@@ -400,6 +402,8 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
             var token = run.Token;
             try
             {
+                // The autonomy gate decides before anything of the attempt runs (and before its timeout starts).
+                await _autonomy.EnsureAllowedAsync(run, node, role, attempt, activity, run.Token).ConfigureAwait(false);
                 if (timeout is { } limit)
                 {
                     timeoutCts = new CancellationTokenSource(limit, TimeProvider);

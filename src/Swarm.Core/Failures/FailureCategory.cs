@@ -23,4 +23,10 @@ public enum FailureCategory
 
     /// <summary>A tool, process or infrastructure fault (missing tool, crash, unparsable tool output).</summary>
     Infra,
+
+    /// <summary>
+    /// The action was not allowed to run: an <see cref="IAutonomyGate"/> denied it, or its approval was refused, expired, or could
+    /// not be asked. Retrying does not change the verdict, so the default failure policy fails the step at once.
+    /// </summary>
+    Policy,
 }

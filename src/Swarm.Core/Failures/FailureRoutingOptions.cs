@@ -5,7 +5,8 @@ namespace Swarm;
 /// <summary>The default failure router's policy, as data (DESIGN §5).</summary>
 /// <remarks>
 /// Defaults: FORMAT retries 3 times, never escalates; SCHEMA retries 3 times with the schema errors; CODE retries twice,
-/// then escalates; LOGIC and TIMEOUT escalate at once; INFRA retries twice, then fails; at most 3 retries per step;
+/// then escalates; LOGIC and TIMEOUT escalate at once; INFRA retries twice, then fails; POLICY (an action the autonomy gate
+/// did not allow) fails at once; at most 3 retries per step;
 /// escalation chain worker → coder → architect; when the chain is exhausted the step fails. Validated at start.
 /// </remarks>
 public sealed class FailureRoutingOptions
@@ -34,5 +35,6 @@ public sealed class FailureRoutingOptions
         [FailureCategory.Logic] = new() { MaxRetries = 0, Escalate = true },
         [FailureCategory.Timeout] = new() { MaxRetries = 0, Escalate = true },
         [FailureCategory.Infra] = new() { MaxRetries = 2, Escalate = false },
+        [FailureCategory.Policy] = new() { MaxRetries = 0, Escalate = false },
     };
 }

@@ -9,9 +9,9 @@ public enum RiskLevel
     /// <summary>Medium risk.</summary>
     Medium,
 
-    /// <summary>High risk: usually waits for approval.</summary>
+    /// <summary>High risk: waits for approval by default (<see cref="AutonomyOptions.ApprovalThreshold"/>).</summary>
     High,
 
-    /// <summary>Critical risk: always waits for approval.</summary>
+    /// <summary>Critical risk: waits for approval by default, or never runs when <see cref="AutonomyOptions.DenyThreshold"/> says so.</summary>
     Critical,
 }

@@ -35,8 +35,9 @@ public sealed class TaskStep
     /// <summary>Gets or sets the most attempts (first try, retries and escalations) the step may take, or <see langword="null"/> for no limit beyond the failure policy.</summary>
     public int? MaxAttempts { get; set; }
 
-    /// <summary>Gets or sets how risky the step's action is.</summary>
+    /// <summary>Gets or sets how risky the step's action is; the <see cref="IAutonomyGate"/> decides from it whether the step runs, waits for approval, or is denied.</summary>
     /// <value>The default value is <see cref="RiskLevel.Low"/>.</value>
+    /// <remarks>With the default <see cref="SwarmOptions.Autonomy"/>, <see cref="RiskLevel.High"/> and <see cref="RiskLevel.Critical"/> steps run only once approved.</remarks>
     public RiskLevel Risk { get; set; }
 
     /// <summary>Gets or sets the step's task type, which role routers map to a role.</summary>
