@@ -62,5 +62,9 @@ public static class AccelerationModels
     public static string Path(SyntheticModelSpec spec) => SyntheticModels.GetOrCreate(spec);
 
     /// <summary>Seconds of one single-token decode of <paramref name="model"/> (median of 9, after a 16-token context).</summary>
-    public static double SingleTokenSeconds(LlamaModel model) => VerifyCostCurve.Measure(model, maxBatchSize: 1, repetitions: 9).SingleTokenSeconds;
+    public static double SingleTokenSeconds(LlamaModel model) => VerifyCostCurve.Measure(model, maxBatchSize: 1, repetitions: 9, threadCount: Threads).SingleTokenSeconds;
+
+    /// <summary>Gets the decode threads of the suite: <c>SWARM_ACCEL_THREADS</c>, default 1 (the setting that is stable while
+    /// other work shares these 2-core machines; 2 only on an idle machine).</summary>
+    public static int Threads => int.TryParse(Environment.GetEnvironmentVariable("SWARM_ACCEL_THREADS"), System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
 }

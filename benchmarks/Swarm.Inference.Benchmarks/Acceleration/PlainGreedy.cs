@@ -9,7 +9,7 @@ public sealed class PlainGreedy : IDisposable
     private readonly LlamaBatch batch = new(512);
 
     public PlainGreedy(LlamaModel model)
-        => context = model.CreateContext(new LlamaContextOptions { ContextSize = 1024, BatchSize = 512, ThreadCount = 1 });
+        => context = model.CreateContext(new LlamaContextOptions { ContextSize = 1024, BatchSize = 512, ThreadCount = AccelerationModels.Threads });
 
     /// <summary>Gets the seconds of the generation phase (prompt excluded) of the last run.</summary>
     public double LastGenerationSeconds { get; private set; }

@@ -40,7 +40,7 @@ public class PromptLookupBenchmarks
         decoder = SpeculativeDecoder.CreatePromptLookup(
             model,
             new PromptLookupOptions { MinNgramSize = 1, MaxNgramSize = 4, MaxDraftLength = 24 },
-            new SpeculativeDecodingOptions { MaxDraftLength = 24, InitialDraftLength = 24, Adaptive = false, SequenceContextSize = 512 });
+            new SpeculativeDecodingOptions { MaxDraftLength = 24, InitialDraftLength = 24, Adaptive = false, SequenceContextSize = 512, ThreadCount = AccelerationModels.Threads });
     }
 
     [GlobalCleanup]

@@ -56,15 +56,15 @@ public class SpeculativeDecodingBenchmarks
         draft = LlamaModel.Load(AccelerationModels.Path(pair.Draft));
         unrelated = LlamaModel.Load(AccelerationModels.Path(AccelerationModels.Unrelated(Target)));
         prompt = target.Vocab.Tokenize(AccelerationModels.FreeFormPrompt);
-        curve = VerifyCostCurve.Measure(target, 25, 3);
+        curve = VerifyCostCurve.Measure(target, 25, 3, AccelerationModels.Threads);
         draftStep = AccelerationModels.SingleTokenSeconds(draft);
         selfStep = curve.SingleTokenSeconds;
-        VerifyCostReport.Write($"{Target}-d{Divergence.ToString(CultureInfo.InvariantCulture)}", target, curve, draftStep);
+        VerifyCostReport.Write($"{Target}-d{Divergence.ToString(CultureInfo.InvariantCulture)}{(AccelerationModels.Threads == 1 ? string.Empty : $"-{AccelerationModels.Threads}threads")}", target, curve, draftStep);
         plain = new PlainGreedy(target);
         reference = plain.Generate(prompt, Tokens);
-        var options = new SpeculativeDecodingOptions { MaxDraftLength = 24, VerifyCostCurve = curve, DraftStepCost = draftStep / curve.SingleTokenSeconds, SequenceContextSize = 512 };
+        var options = new SpeculativeDecodingOptions { MaxDraftLength = 24, VerifyCostCurve = curve, DraftStepCost = draftStep / curve.SingleTokenSeconds, SequenceContextSize = 512, ThreadCount = AccelerationModels.Threads };
         pairDecoder = SpeculativeDecoder.Create(target, draft, options);
-        selfDecoder = SpeculativeDecoder.Create(target, target, new SpeculativeDecodingOptions { MaxDraftLength = 8, Adaptive = false, SequenceContextSize = 512 });
+        selfDecoder = SpeculativeDecoder.Create(target, target, new SpeculativeDecodingOptions { MaxDraftLength = 8, Adaptive = false, SequenceContextSize = 512, ThreadCount = AccelerationModels.Threads });
         unrelatedDecoder = SpeculativeDecoder.Create(target, unrelated, options);
     }
 

@@ -14,7 +14,7 @@ public static class VerifyCostReport
         var sb = new StringBuilder();
         sb.AppendLine(c, $"# Verify-cost curve: {name}");
         sb.AppendLine();
-        sb.AppendLine(c, $"Target: {target.Description}, {target.SizeInBytes / 1e6:0} MB of weights, one thread. One-token decode: {curve.SingleTokenSeconds * 1e3:0.00} ms (median); draft step: {draftStepSeconds * 1e3:0.00} ms ({draftStepSeconds / curve.SingleTokenSeconds:0.000} of a target step).");
+        sb.AppendLine(c, $"Target: {target.Description}, {target.SizeInBytes / 1e6:0} MB of weights, {(AccelerationModels.Threads == 1 ? "one thread" : $"{AccelerationModels.Threads} threads")}. One-token decode: {curve.SingleTokenSeconds * 1e3:0.00} ms (median); draft step: {draftStepSeconds * 1e3:0.00} ms ({draftStepSeconds / curve.SingleTokenSeconds:0.000} of a target step).");
         sb.AppendLine();
         sb.AppendLine("| Tokens in batch | Cost vs 1 token |");
         sb.AppendLine("|---:|---:|");
