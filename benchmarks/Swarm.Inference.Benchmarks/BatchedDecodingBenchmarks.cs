@@ -5,16 +5,24 @@ using BenchmarkDotNet.Jobs;
 namespace Swarm.Inference.Benchmarks;
 
 /// <summary>N generations through the batched decoder at once (one llama_decode per step for all) against the same N one after another.</summary>
-/// <remarks>Same decoder, model and greedy settings on both sides; each sequence: 8-token prompt, <see cref="Tokens"/> generated tokens; one thread.</remarks>
+/// <remarks>Same decoder, model and greedy settings on both sides; each sequence: 8-token prompt, <see cref="Tokens"/> generated
+/// tokens (<c>SWARM_BENCH_TOKENS</c>, default 16); <c>SWARM_BENCH_THREADS</c> decode threads (default 1; 2 only on an idle machine).</remarks>
 [MemoryDiagnoser]
 [Config(typeof(Config))]
 public class BatchedDecodingBenchmarks
 {
-    public const int Tokens = 16;
+    /// <summary>Gets the tokens each sequence generates.</summary>
+    public static int Tokens => FromEnvironment("SWARM_BENCH_TOKENS", 16);
+
+    /// <summary>Gets the decode threads.</summary>
+    public static int Threads => FromEnvironment("SWARM_BENCH_THREADS", 1);
     private LlamaModel model = null!;
     private LlamaBatchedDecoder decoder = null!;
     private int[][] prompts = [];
     private readonly LlamaGenerationOptions options = new() { MaxTokens = Tokens, StopAtEndOfGeneration = false };
+
+    private static int FromEnvironment(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : fallback;
 
     /// <summary>Gets the models to run: <c>SWARM_BENCH_MODELS</c> (comma-separated), default <c>small,large</c>.</summary>
     public static IEnumerable<string> Models => (Environment.GetEnvironmentVariable("SWARM_BENCH_MODELS") ?? "small,large").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -30,7 +38,7 @@ public class BatchedDecodingBenchmarks
     {
         LlamaBackend.Initialize();
         model = LlamaModel.Load(Paths.Model(Model));
-        decoder = new LlamaBatchedDecoder(model, new LlamaBatchedDecoderOptions { MaxSequenceCount = 16, SequenceContextSize = 256, BatchSize = 256, ThreadCount = 1 });
+        decoder = new LlamaBatchedDecoder(model, new LlamaBatchedDecoderOptions { MaxSequenceCount = 16, SequenceContextSize = 256, BatchSize = 256, ThreadCount = Threads });
         prompts = Enumerable.Range(0, Sequences).Select(i => Paths.Prompt(8).Select(t => t + i).ToArray()).ToArray();
     }
 
