@@ -12,10 +12,10 @@ namespace Swarm.Core.Benchmarks.Durable;
 /// system (synchronous=NORMAL, the default: survives process kills) or flushed to the disk (FlushToDisk, synchronous=FULL:
 /// survives power loss). ToolMs is each tool call's latency: 0 (pure executor overhead, the worst case for checkpointing),
 /// 1 ms (a fast local tool) or 10 ms (a process or network call; model calls take far longer).
-/// The last two rows are the physical floor of the SQLite rows, measured in the same run: 1,500 inserts of rows the size of a
-/// step's checkpoint (compact JSON) into a WAL file (synchronous=NORMAL) in one transaction through one prepared statement,
-/// once as a Microsoft.Data.Sqlite command with parameters, once binding UTF-8 through SQLitePCL as the store does: no
-/// executor, no serialization, no graph, one commit. A SQLite-checkpointed run cannot cost less than the second.
+/// The last two rows are floors of the SQLite writes alone, measured in the same run (no executor, no serialization, no graph,
+/// one commit into a WAL file, synchronous=NORMAL, UTF-8 bound through SQLitePCL as the store does): the schema v1 layout, one
+/// row per step (1,500 inserts of compact step records), and the schema v2 layout, the same records as one row (what one
+/// group commit of a run writes).
 /// </summary>
 [MemoryDiagnoser]
 public class CheckpointCostBenchmarks
@@ -28,8 +28,9 @@ public class CheckpointCostBenchmarks
     private ISwarmExecutor? _sqliteFull;
     private ISwarmExecutor? _sqliteNormal;
     private SqliteConnection? _floor;
-    private SqliteCommand? _floorInsert;
     private string[] _floorRecords = [];
+    private byte[] _floorBatchUtf8 = [];
+    private sqlite3_stmt? _floorBatch;
     private byte[][] _floorRecordsUtf8 = [];
     private byte[][] _floorStepIdsUtf8 = [];
     private sqlite3_stmt? _floorRaw;
@@ -63,7 +64,7 @@ public class CheckpointCostBenchmarks
         }
 
         _floorRaw?.Dispose();
-        _floorInsert?.Dispose();
+        _floorBatch?.Dispose();
         _floor?.Dispose();
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -82,28 +83,27 @@ public class CheckpointCostBenchmarks
     [Benchmark(Description = "SQLite, FlushToDisk (FULL)")]
     public Task SqliteFull() => _sqliteFull!.RunAsync(_graph!);
 
-    [Benchmark(Description = "SQLite floor, M.D.Sqlite command")]
-    public void SqliteFloor()
+    [Benchmark(Description = "Floor: the records as one row (v2)")]
+    public void SqliteFloorOneRow()
     {
-        var runId = Guid.NewGuid().ToString("N");
+        var runId = System.Text.Encoding.UTF8.GetBytes(Guid.NewGuid().ToString("N"));
         using var transaction = _floor!.BeginTransaction(deferred: false);
-        var insert = _floorInsert!;
-        insert.Transaction = transaction;
-        insert.Parameters[0].Value = runId;
-        insert.Parameters[5].Value = 1_700_000_000_000L;
-        for (var i = 0; i < _floorRecords.Length; i++)
+        var statement = _floorBatch!;
+        raw.sqlite3_bind_text(statement, 1, runId);
+        raw.sqlite3_bind_int64(statement, 2, 1);
+        raw.sqlite3_bind_int64(statement, 3, _floorRecordsUtf8.Length);
+        raw.sqlite3_bind_int64(statement, 4, 1_700_000_000_000L);
+        raw.sqlite3_bind_text(statement, 5, _floorBatchUtf8);
+        if (raw.sqlite3_step(statement) != raw.SQLITE_DONE)
         {
-            insert.Parameters[1].Value = i + 1;
-            insert.Parameters[2].Value = "n" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            insert.Parameters[3].Value = 2;
-            insert.Parameters[4].Value = _floorRecords[i];
-            insert.ExecuteNonQuery();
+            throw new InvalidOperationException(raw.sqlite3_errmsg(_floor.Handle).utf8_to_string());
         }
 
+        raw.sqlite3_reset(statement);
         transaction.Commit();
     }
 
-    [Benchmark(Description = "SQLite floor, UTF-8 binding as the store")]
+    [Benchmark(Description = "Floor: 1,500 rows (v1)")]
     public void SqliteFloorRaw()
     {
         var runId = System.Text.Encoding.UTF8.GetBytes(Guid.NewGuid().ToString("N"));
@@ -130,30 +130,29 @@ public class CheckpointCostBenchmarks
 
     private void SetupFloor()
     {
-        // The checkpoint table's shape, as the store creates it; rows the size of a compact step record.
+        // The checkpoint tables' shapes, as the store creates them; records as compact as the store writes them.
         _floorRecords = [.. Enumerable.Range(0, 1500).Select(i =>
-            $$"""{"stepId":"n{{i}}","dependsOn":["n{{i - 1}}"],"kind":"tool","role":"worker","status":"succeeded","attempts":1,"files":[],"startOffset":"00:00:00.0001234","duration":"00:00:00.0000123","workDuration":"00:00:00.0000100","spawnedSteps":[],"failures":[],"decisions":[]}""")];
+            $$"""{"stepId":"n{{i}}","dependsOn":["n{{i - 1}}"],"kind":"tool","role":"worker","status":"succeeded","attempts":1,"startOffset":1234,"duration":123,"workDuration":100}""")];
+        _floorBatchUtf8 = System.Text.Encoding.UTF8.GetBytes("[" + string.Join(',', _floorRecords) + "]");
         _floor = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(_directory!, "floor.db"), Mode = SqliteOpenMode.ReadWriteCreate }.ToString());
         _floor.Open();
         using (var schema = _floor.CreateCommand())
         {
             schema.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; " +
-                "CREATE TABLE checkpoints(run_id TEXT NOT NULL, seq INTEGER NOT NULL, step_id TEXT NOT NULL, status INTEGER NOT NULL, record TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY(run_id, seq)) WITHOUT ROWID;";
+                "CREATE TABLE checkpoints(run_id TEXT NOT NULL, seq INTEGER NOT NULL, step_id TEXT NOT NULL, status INTEGER NOT NULL, record TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY(run_id, seq)) WITHOUT ROWID;" +
+                "CREATE TABLE step_batches(batch_id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, created_at INTEGER NOT NULL, records TEXT NOT NULL);" +
+                "CREATE UNIQUE INDEX step_batches_run ON step_batches(run_id, first_seq);";
             schema.ExecuteNonQuery();
         }
 
-        _floorInsert = _floor.CreateCommand();
-        _floorInsert.CommandText = "INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) VALUES($run, $seq, $step, $status, $record, $at)";
-        _floorInsert.Parameters.Add("$run", SqliteType.Text);
-        _floorInsert.Parameters.Add("$seq", SqliteType.Integer);
-        _floorInsert.Parameters.Add("$step", SqliteType.Text);
-        _floorInsert.Parameters.Add("$status", SqliteType.Integer);
-        _floorInsert.Parameters.Add("$record", SqliteType.Text);
-        _floorInsert.Parameters.Add("$at", SqliteType.Integer);
-        _floorInsert.Prepare();
         _floorRecordsUtf8 = [.. _floorRecords.Select(System.Text.Encoding.UTF8.GetBytes)];
         _floorStepIdsUtf8 = [.. Enumerable.Range(0, 1500).Select(i => System.Text.Encoding.UTF8.GetBytes("n" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)))];
         if (raw.sqlite3_prepare_v2(_floor.Handle, "INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)", out _floorRaw) != raw.SQLITE_OK)
+        {
+            throw new InvalidOperationException(raw.sqlite3_errmsg(_floor.Handle).utf8_to_string());
+        }
+
+        if (raw.sqlite3_prepare_v2(_floor.Handle, "INSERT INTO step_batches(run_id, first_seq, last_seq, created_at, records) VALUES(?1, ?2, ?3, ?4, ?5)", out _floorBatch) != raw.SQLITE_OK)
         {
             throw new InvalidOperationException(raw.sqlite3_errmsg(_floor.Handle).utf8_to_string());
         }

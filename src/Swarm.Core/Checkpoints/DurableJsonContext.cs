@@ -8,12 +8,13 @@ namespace Swarm;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     WriteIndented = false,
-    Converters = [typeof(CamelCaseEnumConverter<StepKind>), typeof(CamelCaseEnumConverter<RiskLevel>), typeof(CamelCaseEnumConverter<FailureCategory>), typeof(CamelCaseEnumConverter<FailureAction>), typeof(CamelCaseEnumConverter<StepStatus>), typeof(CamelCaseEnumConverter<SwarmRunStatus>), typeof(CamelCaseEnumConverter<GateSeverity>)])]
+    Converters = [typeof(CamelCaseEnumConverter<StepKind>), typeof(CamelCaseEnumConverter<RiskLevel>), typeof(CamelCaseEnumConverter<FailureCategory>), typeof(CamelCaseEnumConverter<FailureAction>), typeof(CamelCaseEnumConverter<StepStatus>), typeof(CamelCaseEnumConverter<SwarmRunStatus>), typeof(CamelCaseEnumConverter<GateSeverity>), typeof(DurableTimeSpanConverter)])]
 [JsonSerializable(typeof(StepRecord))]
 [JsonSerializable(typeof(List<StepRecord>))]
 [JsonSerializable(typeof(TaskGraph))]
 [JsonSerializable(typeof(ToolResult))]
 [JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(IDictionary<string, string>))]
 internal sealed partial class DurableJsonContext : JsonSerializerContext
 {
 }

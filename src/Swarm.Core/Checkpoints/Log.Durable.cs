@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(108, LogLevel.Information, "Run {NewRunId} forked from run {RunId} at checkpoint {Checkpoint}")]
     public static partial void RunForked(ILogger logger, string newRunId, string runId, int checkpoint);
+
+    [LoggerMessage(109, LogLevel.Warning, "The checkpoint file's WAL checkpoint failed; the log keeps growing until the next one succeeds")]
+    public static partial void WalCheckpointFailed(ILogger logger, Exception exception);
 }

@@ -32,6 +32,17 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         return _buffer.AsSpan(_written);
     }
 
+    /// <summary>Forgets what was written; a buffer grown beyond <paramref name="shrinkAbove"/> bytes goes back to the pool for a smaller one.</summary>
+    public void Clear(int shrinkAbove)
+    {
+        _written = 0;
+        if (_buffer.Length > shrinkAbove)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(4096);
+        }
+    }
+
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, []);

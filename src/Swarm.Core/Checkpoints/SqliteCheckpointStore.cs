@@ -12,22 +12,24 @@ using SQLitePCL;
 namespace Swarm;
 
 /// <summary>
-/// The SQLite checkpoint store: one file in WAL mode; every completed step is one row. A single writer thread takes every write
-/// in the order it was queued and group-commits whatever is queued while the previous commit ran in one transaction, so a
-/// thousand parallel completions cost a handful of commits, not a thousand, and writes reach the disk in queue order (the file
-/// always holds a prefix of the queue). Step records are compact JSON (<see cref="StepRecordJson"/>) bound as UTF-8 to one
-/// prepared statement, with each run's checkpoint sequence kept in memory by the writer.
+/// The SQLite checkpoint store: one file in WAL mode. A single writer thread takes every write in the order it was queued and
+/// group-commits whatever is queued while the previous commit ran in one transaction, so a thousand parallel completions cost a
+/// handful of commits, not a thousand, and writes reach the disk in queue order (the file always holds a prefix of the queue).
+/// The step records a commit carries for one run are one row (schema v2): a JSON array of compact records
+/// (<see cref="StepRecordJson"/>) whose checkpoint sequences run from the row's <c>first_seq</c>, bound as UTF-8 to one prepared
+/// statement, with each run's last sequence kept in memory by the writer. The <c>checkpoints</c> view lists them one per row.
 /// </summary>
 /// <remarks>Thread-safe. One store instance owns a file; a second process may read it, but only one should write a given run.</remarks>
 internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, IOrderedCheckpointQueue, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this code writes and reads.</summary>
-    internal const int SchemaVersion = 1;
+    internal const int SchemaVersion = 2;
 
     private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
-    private readonly sqlite3_stmt _insertStep;
+    private readonly sqlite3_stmt _insertBatch;
+    private readonly List<RunKey> _pendingRuns = [];
     private readonly sqlite3_stmt _insertRun;
     private readonly SqliteCommand _lastSequence;
     private readonly Dictionary<string, RunKey> _sequences = new(StringComparer.Ordinal);
@@ -35,27 +37,46 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private readonly ILogger _logger;
     private readonly int _maxBatch;
     private readonly Thread _writerThread;
+    private readonly Thread? _checkpointerThread;
+    private readonly SemaphoreSlim _checkpointSignal = new(0);
+    private readonly bool _flushToDisk;
+    private long _walBytes;
+    private long _walCheckpoints;
     private int _disposed;
     private long _batches;
 
-    private SqliteCheckpointStore(string connectionString, SqliteConnection writer, CheckpointOptions options, TimeProvider timeProvider, ILogger logger)
+    private SqliteCheckpointStore(string connectionString, SqliteConnection writer, CheckpointOptions options, bool inMemory, TimeProvider timeProvider, ILogger logger)
     {
         _connectionString = connectionString;
         _writer = writer;
         _timeProvider = timeProvider;
         _logger = logger;
         _maxBatch = options.MaxBatchSize;
+        _flushToDisk = options.FlushToDisk;
         // The two statements of the hot path bind UTF-8 spans straight into SQLite (no per-row strings, parameter objects or readers).
-        _insertStep = PrepareRaw(writer, "INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+        _insertBatch = PrepareRaw(writer, "INSERT INTO step_batches(run_id, first_seq, last_seq, created_at, records) VALUES(?1, ?2, ?3, ?4, ?5)");
         _insertRun = PrepareRaw(writer, "INSERT INTO runs(run_id, graph, status, started_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5)");
         _lastSequence = writer.CreateCommand();
-        _lastSequence.CommandText = "SELECT COALESCE(MAX(seq), (SELECT COALESCE(base_through, 0) FROM runs WHERE run_id = $run), 0) FROM checkpoints WHERE run_id = $run";
+        _lastSequence.CommandText = "SELECT COALESCE(MAX(last_seq), (SELECT COALESCE(base_through, 0) FROM runs WHERE run_id = $run), 0) FROM step_batches WHERE run_id = $run";
         _lastSequence.Parameters.Add("$run", SqliteType.Text);
         _lastSequence.Prepare();
         // A dedicated thread: its wake-up does not queue behind the run's work items on a busy thread pool.
         _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "Swarm checkpoint writer" };
         _writerThread.Start();
+        if (!inMemory)
+        {
+            // SQLite's automatic WAL checkpoint runs inside the commit that crosses its threshold, copying the log into the
+            // database and syncing it on the writer's time; this store checkpoints on a thread of its own instead.
+            _checkpointerThread = new Thread(CheckpointerLoop) { IsBackground = true, Name = "Swarm checkpoint WAL checkpointer" };
+            _checkpointerThread.Start();
+        }
     }
+
+    /// <summary>The bytes of records and graphs committed between two WAL checkpoints (about 1,000 pages, SQLite's automatic threshold).</summary>
+    internal const long WalCheckpointBytes = 4 * 1024 * 1024;
+
+    /// <summary>Gets the number of WAL checkpoints the checkpointer thread ran.</summary>
+    public long WalCheckpoints => Interlocked.Read(ref _walCheckpoints);
 
     /// <summary>Gets the number of transactions the writer committed (a batch of concurrent writes is one).</summary>
     public long CommittedBatches => Interlocked.Read(ref _batches);
@@ -93,12 +114,15 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             if (!inMemory)
             {
                 Execute(writer, "PRAGMA journal_mode=WAL;");
+
+                // The checkpointer thread keeps the log short (see CheckpointerLoop); commits never checkpoint.
+                Execute(writer, "PRAGMA wal_autocheckpoint=0;");
             }
 
             Execute(writer, options.FlushToDisk ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
             Execute(writer, "PRAGMA busy_timeout=10000;");
             EnsureSchema(writer, builder.DataSource);
-            return new SqliteCheckpointStore(connectionString, writer, options, timeProvider, logger) { Path = inMemory ? ":memory:" : builder.DataSource };
+            return new SqliteCheckpointStore(connectionString, writer, options, inMemory, timeProvider, logger) { Path = inMemory ? ":memory:" : builder.DataSource };
         }
         catch
         {
@@ -165,7 +189,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     }
 
     /// <summary>Schema scripts: entry <c>i</c> upgrades version <c>i</c> to <c>i + 1</c>. Never edit a shipped entry; append.</summary>
-    private static readonly string[] Migrations =
+    internal static readonly string[] Migrations =
     [
         """
         CREATE TABLE swarm_schema(version INTEGER NOT NULL, written_by TEXT NOT NULL);
@@ -215,13 +239,47 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             expires_at INTEGER NULL) WITHOUT ROWID;
         PRAGMA user_version = 1;
         """,
+        """
+        CREATE TABLE step_batches(
+            batch_id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            first_seq INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            records TEXT NOT NULL);
+        CREATE UNIQUE INDEX step_batches_run ON step_batches(run_id, first_seq);
+        INSERT INTO step_batches(run_id, first_seq, last_seq, created_at, records)
+            SELECT run_id, seq, seq, created_at, '[' || record || ']' FROM checkpoints ORDER BY run_id, seq;
+        DROP TABLE checkpoints;
+        CREATE TABLE runs_v2(
+            run_id TEXT NOT NULL PRIMARY KEY,
+            graph TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            parent_run_id TEXT NULL,
+            parent_checkpoint INTEGER NULL,
+            base_through INTEGER NULL,
+            base_records TEXT NULL);
+        INSERT INTO runs_v2 SELECT run_id, graph, status, started_at, updated_at, parent_run_id, parent_checkpoint, base_through, base_records FROM runs;
+        DROP TABLE runs;
+        ALTER TABLE runs_v2 RENAME TO runs;
+        CREATE VIEW checkpoints AS
+            SELECT b.run_id AS run_id, b.first_seq + j.key AS seq, json_extract(j.value, '$.stepId') AS step_id,
+                CASE json_extract(j.value, '$.status') WHEN 'pending' THEN 0 WHEN 'running' THEN 1 WHEN 'succeeded' THEN 2
+                    WHEN 'failed' THEN 3 WHEN 'skipped' THEN 4 WHEN 'canceled' THEN 5 END AS status,
+                j.value AS record, b.created_at AS created_at
+            FROM step_batches b, json_each(b.records) j;
+        UPDATE swarm_schema SET version = 2;
+        PRAGMA user_version = 2;
+        """,
     ];
 
     public ValueTask StartRunAsync(SwarmRunState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentException.ThrowIfNullOrEmpty(state.RunId);
-        return EnqueueAsync(new StartOp(this, state, ToUnix(_timeProvider.GetUtcNow()), SerializeGraphAsync(state), callback: null, token: null), cancellationToken);
+        return EnqueueAsync(new StartOp(this, state, ToUnix(_timeProvider.GetUtcNow()), callback: null, token: null), cancellationToken);
     }
 
     public void QueueStart(SwarmRunState state, ICheckpointCallback callback, object? token)
@@ -229,14 +287,14 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         ArgumentNullException.ThrowIfNull(state);
         ArgumentException.ThrowIfNullOrEmpty(state.RunId);
         ArgumentNullException.ThrowIfNull(callback);
-        Queue(new StartOp(this, state, ToUnix(_timeProvider.GetUtcNow()), SerializeGraphAsync(state), callback, token));
+        Queue(new StartOp(this, state, ToUnix(_timeProvider.GetUtcNow()), callback, token));
     }
 
     public ValueTask SaveStepAsync(string runId, StepRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentNullException.ThrowIfNull(record);
-        return EnqueueAsync(new StepOp(this, runId, record, StepRecordJson.SerializeToUtf8(record), ToUnix(_timeProvider.GetUtcNow()), callback: null, token: null), cancellationToken);
+        return EnqueueAsync(new StepOp(this, runId, StepRecordJson.SerializeToUtf8(record), ToUnix(_timeProvider.GetUtcNow()), callback: null, token: null), cancellationToken);
     }
 
     public void QueueStep(string runId, StepRecord record, ICheckpointCallback callback, object? token)
@@ -244,16 +302,8 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(callback);
-        Queue(new StepOp(this, runId, record, StepRecordJson.SerializeToUtf8(record), ToUnix(_timeProvider.GetUtcNow()), callback, token));
+        Queue(new StepOp(this, runId, StepRecordJson.SerializeToUtf8(record), ToUnix(_timeProvider.GetUtcNow()), callback, token));
     }
-
-    /// <summary>
-    /// Starts serializing a new run's graph on the thread pool (UTF-8, into a pooled buffer): the writer, the long pole of a
-    /// checkpointed run, then only inserts it, while the run's first steps execute. A resumed run (it starts with records) is
-    /// usually known to the file already; its graph is serialized on the writer only if it is not.
-    /// </summary>
-    private static Task<PooledBufferWriter>? SerializeGraphAsync(SwarmRunState state) =>
-        state.Steps.Count == 0 ? Task.Run(() => SerializeGraph(state.Graph)) : null;
 
     private static PooledBufferWriter SerializeGraph(TaskGraph graph)
     {
@@ -261,7 +311,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         try
         {
             using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = DurableJsonContext.Default.Options.Encoder });
-            JsonSerializer.Serialize(writer, graph, DurableJsonContext.Default.TaskGraph);
+            TaskGraphJson.Write(writer, graph);
             writer.Flush();
             return buffer;
         }
@@ -273,7 +323,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     }
 
     /// <summary>Writes a run's start on the writer: a new run gets its graph and any records it starts with; a known run only its status.</summary>
-    private void WriteStart(SqliteTransaction transaction, SwarmRunState state, long now, Task<PooledBufferWriter>? graphAside)
+    private void WriteStart(SqliteTransaction transaction, SwarmRunState state, long now)
     {
         var connection = _writer;
         var exists = Scalar(connection, transaction, "SELECT 1 FROM runs WHERE run_id = $run;", ("$run", state.RunId)) is not null;
@@ -284,10 +334,8 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         }
 
         // The graph goes to SQLite as UTF-8 from a pooled buffer: no large string per run.
-#pragma warning disable VSTHRD002 // The writer thread waits for the graph serialized aside; it has nothing to commit before it.
-        using var owned = graphAside is null ? SerializeGraph(state.Graph) : null;
-        var graph = owned ?? graphAside!.GetAwaiter().GetResult();
-#pragma warning restore VSTHRD002
+        // Serialized here, on the writer: a task on the thread pool would queue behind the run's first steps.
+        using var graph = SerializeGraph(state.Graph);
         var run = Key(state.RunId);
         Bind(_insertRun, 1, run.Id);
         Bind(_insertRun, 2, graph.WrittenSpan);
@@ -298,7 +346,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
         foreach (var record in state.Steps)
         {
-            InsertStep(transaction, state.RunId, record.StepId, (int)record.Status, StepRecordJson.SerializeToUtf8(record), now);
+            AppendStep(transaction, state.RunId, StepRecordJson.SerializeToUtf8(record), now);
         }
     }
 
@@ -312,7 +360,10 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                 NonQuery(connection, transaction, "UPDATE runs SET status = $status, updated_at = $at WHERE run_id = $run;", ("$run", runId), ("$status", (int)status), ("$at", now));
 
                 // The writer's sequence cache holds live runs only; a later resume reads the last sequence back from the file.
-                _sequences.Remove(runId);
+                if (_sequences.Remove(runId, out var key))
+                {
+                    key.Pending?.Dispose();
+                }
             },
             cancellationToken);
     }
@@ -322,7 +373,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         ArgumentNullException.ThrowIfNull(state);
         var graph = JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph);
-        var records = state.Steps.Select(r => (r, StepRecordJson.SerializeToUtf8(r))).ToList();
+        var records = state.Steps.Select(StepRecordJson.SerializeToUtf8).ToList();
         var now = ToUnix(_timeProvider.GetUtcNow());
         return EnqueueAsync(
             (connection, transaction) =>
@@ -337,9 +388,9 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                     ("$at", now),
                     ("$parent", parentRunId),
                     ("$checkpoint", parentCheckpoint));
-                foreach (var (record, json) in records)
+                foreach (var json in records)
                 {
-                    InsertStep(transaction, state.RunId, record.StepId, (int)record.Status, json, now);
+                    AppendStep(transaction, state.RunId, json, now);
                 }
             },
             cancellationToken);
@@ -399,18 +450,11 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         }
 
         var last = baseThrough ?? 0;
-        await using (var command = connection.CreateCommand())
+        await foreach (var (seq, record, createdAt) in ReadCheckpointsAsync(connection, runId, upTo ?? int.MaxValue, cancellationToken).ConfigureAwait(false))
         {
-            command.CommandText = "SELECT seq, record, created_at FROM checkpoints WHERE run_id = $run AND seq <= $upTo ORDER BY seq;";
-            command.Parameters.AddWithValue("$run", runId);
-            command.Parameters.AddWithValue("$upTo", upTo ?? int.MaxValue);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                last = reader.GetInt32(0);
-                steps.Add(JsonSerializer.Deserialize(reader.GetString(1), DurableJsonContext.Default.StepRecord)!);
-                updated = Math.Max(updated, reader.GetInt64(2));
-            }
+            last = seq;
+            steps.Add(record);
+            updated = Math.Max(updated, createdAt);
         }
 
         if (upTo is { } wanted && wanted > last)
@@ -427,24 +471,56 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         await using var connection = await OpenReadAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, step_id, status, created_at FROM checkpoints WHERE run_id = $run ORDER BY seq;";
-        command.Parameters.AddWithValue("$run", runId);
         var list = new List<CheckpointInfo>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var (seq, record, createdAt) in ReadCheckpointsAsync(connection, runId, int.MaxValue, cancellationToken).ConfigureAwait(false))
         {
             list.Add(new CheckpointInfo
             {
                 RunId = runId,
-                Sequence = reader.GetInt32(0),
-                StepId = reader.GetString(1),
-                Status = (StepStatus)reader.GetInt32(2),
-                CreatedAt = FromUnix(reader.GetInt64(3)),
+                Sequence = seq,
+                StepId = record.StepId,
+                Status = record.Status,
+                CreatedAt = FromUnix(createdAt),
             });
         }
 
         return list;
+    }
+
+    /// <summary>Reads a run's checkpoints up to a sequence, in order, from its rows of records (one row per group commit).</summary>
+    private static async IAsyncEnumerable<(int Sequence, StepRecord Record, long CreatedAt)> ReadCheckpointsAsync(
+        SqliteConnection connection, string runId, int upTo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT first_seq, records, created_at FROM step_batches WHERE run_id = $run AND first_seq <= $upTo ORDER BY first_seq;";
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$upTo", upTo);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var first = reader.GetInt32(0);
+            var records = DeserializeRecords(reader.GetString(1), runId, first);
+            var createdAt = reader.GetInt64(2);
+            for (var i = 0; i < records.Count && first + i <= upTo; i++)
+            {
+                yield return (first + i, records[i], createdAt);
+            }
+        }
+    }
+
+    private static List<StepRecord> DeserializeRecords(string json, string runId, int firstSequence)
+    {
+        try
+        {
+            var records = JsonSerializer.Deserialize(json, DurableJsonContext.Default.ListStepRecord);
+            return records is { Count: > 0 } && !records.Contains(null!)
+                ? records.ConvertAll(StepRecordJson.Normalize)
+                : throw new CheckpointSchemaException($"The checkpoint row of run '{runId}' starting at checkpoint {firstSequence} holds no step records.") { FoundVersion = SchemaVersion, SupportedVersion = SchemaVersion };
+        }
+        catch (JsonException ex)
+        {
+            throw new CheckpointSchemaException($"The checkpoint row of run '{runId}' starting at checkpoint {firstSequence} is not valid step-record JSON: {ex.Message}", ex) { FoundVersion = SchemaVersion, SupportedVersion = SchemaVersion };
+        }
     }
 
     public async ValueTask<IReadOnlyList<string>> ListRunsAsync(CancellationToken cancellationToken)
@@ -627,7 +703,8 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         await EnqueueAsync(
             (connection, transaction) =>
             {
-                // Only finished runs without a pending interrupt are candidates: anything resumable keeps everything.
+                // Only finished runs without a pending interrupt can be removed by age. Compaction applies to every run: the base
+                // state it folds old checkpoints into keeps each step's newest record, all that a resume or an answer needs.
                 const string Finished = "status IN (1, 2, 3) AND NOT EXISTS (SELECT 1 FROM interrupts i WHERE i.run_id = runs.run_id AND i.status = 0)";
                 var runsRemoved = 0;
                 if (retention.MaxRunAge is { } age)
@@ -646,7 +723,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                 var compacted = 0;
                 if (retention.KeepLastCheckpointsPerRun is { } keep)
                 {
-                    compacted = Compact(connection, transaction, Finished, keep);
+                    compacted = Compact(connection, transaction, keep);
                 }
 
                 var cacheRemoved = NonQuery(connection, transaction, "DELETE FROM step_cache WHERE expires_at IS NOT NULL AND expires_at <= $now;", ("$now", nowUnix));
@@ -658,16 +735,16 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         return report!;
     }
 
-    private static readonly string[] RunTables = ["checkpoints", "interrupts", "tool_calls"];
+    private static readonly string[] RunTables = ["step_batches", "interrupts", "tool_calls"];
 
-    private static int Compact(SqliteConnection connection, SqliteTransaction transaction, string finished, int keep)
+    private static int Compact(SqliteConnection connection, SqliteTransaction transaction, int keep)
     {
         var candidates = new List<(string RunId, int Cut)>();
         using (var command = connection.CreateCommand())
         {
             command.Transaction = transaction;
 #pragma warning disable CA2100 // Built from constants.
-            command.CommandText = $"SELECT run_id, (SELECT MAX(seq) FROM checkpoints c WHERE c.run_id = runs.run_id) - $keep FROM runs WHERE {finished};";
+            command.CommandText = "SELECT run_id, (SELECT MAX(last_seq) FROM step_batches b WHERE b.run_id = runs.run_id) - $keep FROM runs;";
 #pragma warning restore CA2100
             command.Parameters.AddWithValue("$keep", keep);
             using var reader = command.ExecuteReader();
@@ -696,22 +773,55 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                 }
             }
 
+            // Rows wholly at or before the cut are folded and deleted; a row across the cut keeps its tail from cut + 1.
+            var straddling = new List<(long BatchId, List<StepRecord> Tail, long CreatedAt)>();
+            var foldedRows = new List<long>();
+            var removed = 0;
             using (var command = connection.CreateCommand())
             {
                 command.Transaction = transaction;
-                command.CommandText = "SELECT record FROM checkpoints WHERE run_id = $run AND seq <= $cut ORDER BY seq;";
+                command.CommandText = "SELECT batch_id, first_seq, records, created_at FROM step_batches WHERE run_id = $run AND first_seq <= $cut ORDER BY first_seq;";
                 command.Parameters.AddWithValue("$run", runId);
                 command.Parameters.AddWithValue("$cut", cut);
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
-                    var record = JsonSerializer.Deserialize(reader.GetString(0), DurableJsonContext.Default.StepRecord)!;
-                    records.RemoveAll(r => r.StepId == record.StepId);
-                    records.Add(record);
+                    var first = reader.GetInt32(1);
+                    var batch = DeserializeRecords(reader.GetString(2), runId, first);
+                    var folded = Math.Min(batch.Count, cut - first + 1);
+                    foreach (var record in batch.Take(folded))
+                    {
+                        records.RemoveAll(r => r.StepId == record.StepId);
+                        records.Add(record);
+                    }
+
+                    removed += folded;
+                    if (folded < batch.Count)
+                    {
+                        straddling.Add((reader.GetInt64(0), batch.GetRange(folded, batch.Count - folded), reader.GetInt64(3)));
+                    }
+                    else
+                    {
+                        foldedRows.Add(reader.GetInt64(0));
+                    }
                 }
             }
 
-            var removed = NonQuery(connection, transaction, "DELETE FROM checkpoints WHERE run_id = $run AND seq <= $cut;", ("$run", runId), ("$cut", cut));
+            foreach (var batchId in foldedRows)
+            {
+                NonQuery(connection, transaction, "DELETE FROM step_batches WHERE batch_id = $id;", ("$id", batchId));
+            }
+
+            foreach (var (batchId, tail, _) in straddling)
+            {
+                NonQuery(
+                    connection,
+                    transaction,
+                    "UPDATE step_batches SET first_seq = $first, records = $records WHERE batch_id = $id;",
+                    ("$id", batchId),
+                    ("$first", cut + 1),
+                    ("$records", JsonSerializer.Serialize(tail, DurableJsonContext.Default.ListStepRecord)));
+            }
             NonQuery(
                 connection,
                 transaction,
@@ -725,9 +835,10 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         return total;
     }
 
-    private void InsertStep(SqliteTransaction transaction, string runId, string stepId, int status, ReadOnlySpan<byte> json, long now)
+    /// <summary>Appends a record to its run's row of this commit (written by <see cref="FlushPending"/>), numbering it after the run's last checkpoint.</summary>
+    private void AppendStep(SqliteTransaction transaction, string runId, ReadOnlySpan<byte> json, long now)
     {
-        // Only the writer thread inserts, so the next sequence number of a run is known without a subquery per row.
+        // Only the writer thread appends, so the next sequence number of a run is known without a subquery per record.
         var run = Key(runId);
         if (run.Last < 0)
         {
@@ -736,18 +847,55 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             run.Last = Convert.ToInt64(_lastSequence.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
 
-        Span<byte> stepBuffer = stackalloc byte[256];
-        var stepUtf8 = Encoding.UTF8.GetMaxByteCount(stepId.Length) <= stepBuffer.Length
-            ? stepBuffer[..Encoding.UTF8.GetBytes(stepId, stepBuffer)]
-            : Encoding.UTF8.GetBytes(stepId);
-        Bind(_insertStep, 1, run.Id);
-        Bind(_insertStep, 2, run.Last + 1);
-        Bind(_insertStep, 3, stepUtf8);
-        Bind(_insertStep, 4, status);
-        Bind(_insertStep, 5, json);
-        Bind(_insertStep, 6, now);
-        StepRaw(_insertStep);
+        var pending = run.Pending ??= new PooledBufferWriter(16 * 1024);
+        if (run.PendingCount == 0)
+        {
+            run.PendingFirst = run.Last + 1;
+            run.PendingCreatedAt = now;
+            _pendingRuns.Add(run);
+            pending.GetSpan(1)[0] = (byte)'[';
+        }
+        else
+        {
+            pending.GetSpan(1)[0] = (byte)',';
+        }
+
+        pending.Advance(1);
+        json.CopyTo(pending.GetSpan(json.Length));
+        pending.Advance(json.Length);
+        run.PendingCount++;
         run.Last++;
+    }
+
+    /// <summary>Inserts each run's row of the records appended since the last flush (one row per run per commit).</summary>
+    private void FlushPending()
+    {
+        foreach (var run in _pendingRuns)
+        {
+            var pending = run.Pending!;
+            pending.GetSpan(1)[0] = (byte)']';
+            pending.Advance(1);
+            Bind(_insertBatch, 1, run.Id);
+            Bind(_insertBatch, 2, run.PendingFirst);
+            Bind(_insertBatch, 3, run.PendingFirst + run.PendingCount - 1);
+            Bind(_insertBatch, 4, run.PendingCreatedAt);
+            Bind(_insertBatch, 5, pending.WrittenSpan);
+            StepRaw(_insertBatch);
+            run.ResetPending();
+        }
+
+        _pendingRuns.Clear();
+    }
+
+    /// <summary>Drops records appended but not written (their transaction failed; the sequence cache is cleared with them).</summary>
+    private void DiscardPending()
+    {
+        foreach (var run in _pendingRuns)
+        {
+            run.ResetPending();
+        }
+
+        _pendingRuns.Clear();
     }
 
     /// <summary>The writer's cached state of a run: its id in UTF-8 and its last checkpoint sequence (-1: not read yet).</summary>
@@ -755,7 +903,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         if (!_sequences.TryGetValue(runId, out var key))
         {
-            if (_sequences.Count >= 4096)
+            if (_sequences.Count >= 4096 && _pendingRuns.Count == 0)
             {
                 _sequences.Clear();
             }
@@ -779,7 +927,11 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         return statement;
     }
 
-    private void Bind(sqlite3_stmt statement, int index, ReadOnlySpan<byte> utf8) => Check(raw.sqlite3_bind_text(statement, index, utf8));
+    private void Bind(sqlite3_stmt statement, int index, ReadOnlySpan<byte> utf8)
+    {
+        _walBytes += utf8.Length;
+        Check(raw.sqlite3_bind_text(statement, index, utf8));
+    }
 
     private void Bind(sqlite3_stmt statement, int index, long value) => Check(raw.sqlite3_bind_int64(statement, index, value));
 
@@ -889,17 +1041,105 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         {
             op.Complete(null);
         }
+
+        SignalCheckpointer();
+    }
+
+    /// <summary>After a commit: wakes the checkpointer once about <see cref="WalCheckpointBytes"/> went into the log since it last ran.</summary>
+    private void SignalCheckpointer()
+    {
+        // A commit writes at least the pages it touched besides the bytes bound (index and table pages): count a page for it.
+        _walBytes += 4096;
+        if (_walBytes >= WalCheckpointBytes && _checkpointerThread is not null)
+        {
+            _walBytes = 0;
+            if (_checkpointSignal.CurrentCount == 0)
+            {
+                _checkpointSignal.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Copies the log into the database on a connection of its own (PASSIVE: it never blocks the writer, which keeps appending
+    /// while it runs), and syncs the database file as the durability setting asks. A commit is durable in the log before this
+    /// runs; a crash in the middle leaves a log that SQLite replays on the next open.
+    /// </summary>
+    private void CheckpointerLoop()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            Execute(connection, _flushToDisk ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+            Execute(connection, "PRAGMA busy_timeout=10000;");
+        }
+#pragma warning disable CA1031 // Without the checkpointer the log only grows until the store closes; the writer goes on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.WalCheckpointFailed(_logger, ex);
+            return;
+        }
+
+        while (true)
+        {
+            _checkpointSignal.Wait();
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                Execute(connection, "PRAGMA wal_checkpoint(PASSIVE);");
+                Interlocked.Increment(ref _walCheckpoints);
+            }
+#pragma warning disable CA1031 // A failed checkpoint is retried at the next signal; the log stays valid meanwhile.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.WalCheckpointFailed(_logger, ex);
+            }
+        }
+    }
+
+    private void StopCheckpointer()
+    {
+        if (_checkpointerThread is not null)
+        {
+            _checkpointSignal.Release();
+            _checkpointerThread.Join();
+        }
+
+        _checkpointSignal.Dispose();
     }
 
     private void CommitBatch(List<WriteOp> batch)
     {
-        using var transaction = _writer.BeginTransaction(deferred: false);
-        foreach (var op in batch)
+        try
         {
-            op.Write(transaction);
+            using var transaction = _writer.BeginTransaction(deferred: false);
+            foreach (var op in batch)
+            {
+                if (op is not StepOp)
+                {
+                    // Records appended so far are written before any other write sees or changes the run (queue order).
+                    FlushPending();
+                }
+
+                op.Write(transaction);
+            }
+
+            FlushPending();
+            transaction.Commit();
+        }
+        catch
+        {
+            DiscardPending();
+            throw;
         }
 
-        transaction.Commit();
         Interlocked.Increment(ref _batches);
     }
 
@@ -974,7 +1214,9 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
         _writes.Writer.TryComplete();
         await Task.Run(_writerThread.Join).ConfigureAwait(false);
-        _insertStep.Dispose();
+        await Task.Run(StopCheckpointer).ConfigureAwait(false);
+        _insertBatch.Dispose();
+        DisposePendingBuffers();
         _insertRun.Dispose();
         _lastSequence.Dispose();
 
@@ -990,7 +1232,9 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
         _writes.Writer.TryComplete();
         _writerThread.Join();
-        _insertStep.Dispose();
+        StopCheckpointer();
+        _insertBatch.Dispose();
+        DisposePendingBuffers();
         _insertRun.Dispose();
         _lastSequence.Dispose();
 
@@ -1048,11 +1292,38 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         }
     }
 
+    private void DisposePendingBuffers()
+    {
+        foreach (var run in _sequences.Values)
+        {
+            run.Pending?.Dispose();
+            run.Pending = null;
+        }
+    }
+
+    /// <summary>The writer's state of a run: its id in UTF-8, its last checkpoint sequence (-1: not read yet), and the records appended in the current commit.</summary>
     private sealed class RunKey(byte[] id)
     {
         public byte[] Id { get; } = id;
 
         public long Last { get; set; } = -1;
+
+        public PooledBufferWriter? Pending { get; set; }
+
+        public int PendingCount { get; set; }
+
+        public long PendingFirst { get; set; }
+
+        public long PendingCreatedAt { get; set; }
+
+        public void ResetPending()
+        {
+            PendingCount = 0;
+            if (Pending is { } buffer)
+            {
+                buffer.Clear(shrinkAbove: 256 * 1024);
+            }
+        }
     }
 
     private sealed class ActionOp(SqliteConnection connection, Action<SqliteConnection, SqliteTransaction> write) : WriteOp(null, null)
@@ -1060,28 +1331,13 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         public override void Write(SqliteTransaction transaction) => write(connection, transaction);
     }
 
-    private sealed class StepOp(SqliteCheckpointStore store, string runId, StepRecord record, byte[] json, long now, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
+    private sealed class StepOp(SqliteCheckpointStore store, string runId, byte[] json, long now, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
     {
-        public override void Write(SqliteTransaction transaction) => store.InsertStep(transaction, runId, record.StepId, (int)record.Status, json, now);
+        public override void Write(SqliteTransaction transaction) => store.AppendStep(transaction, runId, json, now);
     }
 
-    private sealed class StartOp(SqliteCheckpointStore store, SwarmRunState state, long now, Task<PooledBufferWriter>? graph, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
+    private sealed class StartOp(SqliteCheckpointStore store, SwarmRunState state, long now, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
     {
-        public override void Write(SqliteTransaction transaction) => store.WriteStart(transaction, state, now, graph);
-
-        protected override void OnCompleted()
-        {
-            // Written (or failed for good): the pooled graph buffer goes back.
-            if (graph is { IsCompletedSuccessfully: true })
-            {
-#pragma warning disable VSTHRD002 // Completed.
-                graph.Result.Dispose();
-#pragma warning restore VSTHRD002
-            }
-            else
-            {
-                _ = graph?.ContinueWith(static t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-        }
+        public override void Write(SqliteTransaction transaction) => store.WriteStart(transaction, state, now);
     }
 }

@@ -6,11 +6,12 @@ using System.Text.Json.Serialization.Metadata;
 namespace Swarm;
 
 /// <summary>
-/// Writes a <see cref="StepRecord"/> as the compact JSON the SQLite store keeps per checkpoint: the property names and value
-/// formats of <see cref="DurableJsonContext"/> (which reads it back), without the scalars that hold their default (zero
-/// durations, no attempts, null strings), written straight to a reused UTF-8 buffer. Lists are always written, empty ones as
-/// <c>[]</c>: the source-generated reader sets an absent init-only list to <see langword="null"/>, not to its initializer.
-/// Lists of nested objects (spawned steps, failures, decisions) and nested run metrics go through the source-generated serializer.
+/// Writes a <see cref="StepRecord"/> as the compact JSON the SQLite store keeps per checkpoint: the property names of
+/// <see cref="DurableJsonContext"/> (which reads it back), without the values that hold their default (zero durations, no
+/// attempts, null strings, empty lists), durations as whole ticks, written straight to a reused UTF-8 buffer. The
+/// source-generated reader sets an absent init-only list to <see langword="null"/>, so what it reads goes through
+/// <see cref="Normalize"/>. Lists of nested objects (spawned steps, failures, decisions) and nested run metrics go through the
+/// source-generated serializer.
 /// </summary>
 /// <remarks>Thread-safe: each thread reuses its own buffer.</remarks>
 internal static class StepRecordJson
@@ -112,8 +113,47 @@ internal static class StepRecordJson
         writer.WriteEndObject();
     }
 
+    /// <summary>Returns the record with every list it was read without set to an empty list (the record itself when none is missing).</summary>
+    /// <param name="record">A record as the source-generated reader returned it.</param>
+    /// <returns>The record, complete.</returns>
+    public static StepRecord Normalize(StepRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+#pragma warning disable CA1508 // The reader leaves absent init-only lists null despite their non-nullable declarations.
+        if (record.DependsOn is not null && record.Files is not null && record.SpawnedSteps is not null && record.Failures is not null && record.Decisions is not null)
+        {
+            return record;
+        }
+
+        return new StepRecord
+        {
+            StepId = record.StepId,
+            ParentStepId = record.ParentStepId,
+            DependsOn = record.DependsOn ?? [],
+            Kind = record.Kind,
+            Role = record.Role,
+            Status = record.Status,
+            Attempts = record.Attempts,
+            Output = record.Output,
+            Files = record.Files ?? [],
+            StartOffset = record.StartOffset,
+            Duration = record.Duration,
+            WorkDuration = record.WorkDuration,
+            SpawnedSteps = record.SpawnedSteps ?? [],
+            Failures = record.Failures ?? [],
+            Decisions = record.Decisions ?? [],
+            SubRun = record.SubRun,
+        };
+#pragma warning restore CA1508
+    }
+
     private static void WriteStrings(Utf8JsonWriter writer, JsonEncodedText name, IReadOnlyList<string>? values)
     {
+        if (values is null || values.Count == 0)
+        {
+            return;
+        }
+
         writer.WriteStartArray(name);
         for (var i = 0; i < (values?.Count ?? 0); i++)
         {
@@ -127,8 +167,6 @@ internal static class StepRecordJson
     {
         if (values is null || values.Count == 0)
         {
-            writer.WriteStartArray(name);
-            writer.WriteEndArray();
             return;
         }
 
@@ -143,13 +181,11 @@ internal static class StepRecordJson
             return;
         }
 
-        // The constant ("c") format, as System.Text.Json writes and reads TimeSpan.
-        Span<char> text = stackalloc char[32];
-        value.TryFormat(text, out var written, "c", System.Globalization.CultureInfo.InvariantCulture);
-        writer.WriteString(name, text[..written]);
+        // Whole ticks: a third of the constant ("c") string format; DurableTimeSpanConverter reads both.
+        writer.WriteNumber(name, value.Ticks);
     }
 
-    private static JsonEncodedText Name<TEnum>(JsonEncodedText[] names, int index, TEnum value)
+    internal static JsonEncodedText Name<TEnum>(JsonEncodedText[] names, int index, TEnum value)
         where TEnum : struct, Enum
     {
         return (uint)index < (uint)names.Length && names[index].EncodedUtf8Bytes.Length > 0
@@ -157,7 +193,7 @@ internal static class StepRecordJson
             : JsonEncodedText.Encode(JsonNamingPolicy.CamelCase.ConvertName(value.ToString()));
     }
 
-    private static JsonEncodedText[] Names<TEnum>()
+    internal static JsonEncodedText[] Names<TEnum>()
         where TEnum : struct, Enum
     {
         var values = Enum.GetValues<TEnum>();

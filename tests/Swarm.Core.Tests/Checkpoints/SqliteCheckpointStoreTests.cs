@@ -52,6 +52,152 @@ public sealed class SqliteCheckpointStoreTests
     }
 
     [Fact]
+    public async Task SaveStepAsync_ConcurrentCompletions_OneRowPerRunPerCommit_ViewListsEachCheckpoint()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("c.db");
+        await using (var store = Open(path))
+        {
+            await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
+            await Task.WhenAll(Enumerable.Range(0, 200).Select(i => store.SaveStepAsync("r", Record("s" + i)).AsTask()));
+        }
+
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), SUM(last_seq - first_seq + 1), MIN(first_seq), MAX(last_seq) FROM step_batches WHERE run_id = 'r';";
+        using (var reader = command.ExecuteReader())
+        {
+            Assert.True(reader.Read());
+            Assert.True(reader.GetInt64(0) < 200, $"200 concurrent completions took {reader.GetInt64(0)} rows; they were not grouped.");
+            Assert.Equal(200, reader.GetInt64(1));
+            Assert.Equal(1, reader.GetInt64(2));
+            Assert.Equal(200, reader.GetInt64(3));
+        }
+
+        command.CommandText = "SELECT seq, step_id, status FROM checkpoints WHERE run_id = 'r' ORDER BY seq;";
+        var seen = new List<(long Seq, string Step)>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                Assert.Equal((long)StepStatus.Succeeded, reader.GetInt64(2));
+                seen.Add((reader.GetInt64(0), reader.GetString(1)));
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), seen.Select(x => x.Seq));
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => "s" + i).Order(), seen.Select(x => x.Step).Order());
+    }
+
+    [Fact]
+    public async Task Open_SchemaV1File_MigratesToV2_KeepsRunsCheckpointsAndSequence()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("v1.db");
+        var v1Record = """{"stepId":"a","dependsOn":[],"kind":"tool","role":"worker","status":"succeeded","attempts":1,"output":"out-a","files":[],"startOffset":"00:00:00.0039162","duration":"00:00:00.0000337","spawnedSteps":[],"failures":[],"decisions":[]}""";
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;" + SqliteCheckpointStore.Migrations[0];
+            command.ExecuteNonQuery();
+            command.CommandText = """
+                INSERT INTO runs(run_id, graph, status, started_at, updated_at) VALUES('old', '{"id":"g","goal":"x","steps":[{"id":"a","instruction":"i","dependsOn":[],"kind":"tool","tool":"noop","gates":[],"risk":"low"},{"id":"b","instruction":"i","dependsOn":["a"],"kind":"tool","tool":"noop","gates":[],"risk":"low"}]}', 3, 1700000000000, 1700000000500);
+                INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) VALUES('old', 1, 'a', 2, $a, 1700000000100);
+                INSERT INTO checkpoints(run_id, seq, step_id, status, record, created_at) VALUES('old', 2, 'b', 3, $b, 1700000000200);
+                """;
+            command.Parameters.AddWithValue("$a", v1Record);
+            command.Parameters.AddWithValue("$b", v1Record.Replace("\"stepId\":\"a\"", "\"stepId\":\"b\"", StringComparison.Ordinal).Replace("succeeded", "failed", StringComparison.Ordinal));
+            command.ExecuteNonQuery();
+        }
+
+        await using (var store = Open(path))
+        {
+            var state = await store.LoadAsync("old");
+            Assert.NotNull(state);
+            Assert.Equal(["a", "b"], state.Steps.Select(r => r.StepId));
+            Assert.Equal(TimeSpan.FromTicks(39162), state.Steps[0].StartOffset);
+            Assert.Empty(state.Steps[0].Files);
+            Assert.Equal(["a"], state.Graph.Steps[1].DependsOn);
+            var checkpoints = await store.ListCheckpointsAsync("old", CancellationToken.None);
+            Assert.Equal([(1, "a", StepStatus.Succeeded), (2, "b", StepStatus.Failed)], checkpoints.Select(c => (c.Sequence, c.StepId, c.Status)));
+            Assert.Single((await store.LoadAtAsync("old", 1, CancellationToken.None))!.Steps);
+
+            await store.SaveStepAsync("old", Record("b"));
+            Assert.Equal([1, 2, 3], (await store.ListCheckpointsAsync("old", CancellationToken.None)).Select(c => c.Sequence));
+        }
+
+        using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        check.Open();
+        using var version = check.CreateCommand();
+        version.CommandText = "SELECT (SELECT version FROM swarm_schema) || '/' || (SELECT user_version FROM pragma_user_version);";
+        Assert.Equal("2/2", version.ExecuteScalar());
+    }
+
+    [Fact]
+    public async Task PruneAsync_CutInsideAGroupCommitRow_KeepsTheRowsTail_StateUnchanged()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("c.db");
+        await using var store = Open(path);
+        await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
+        using (var hold = new ManualResetEventSlim())
+        {
+            // Freeze the writer so the 10 records queue up and land in one row.
+            store.BeforeCommit = hold.Wait;
+            var saves = Enumerable.Range(0, 10).Select(i => store.SaveStepAsync("r", Record("s" + i, "v" + i)).AsTask()).ToList();
+            store.BeforeCommit = null;
+            hold.Set();
+            await Task.WhenAll(saves);
+        }
+
+        await store.SaveStepAsync("r", Record("s3", "v3-again"));
+        var before = await store.LoadAsync("r");
+
+        var report = await store.PruneAsync(new CheckpointRetention { KeepLastCheckpointsPerRun = 4 }, DateTimeOffset.UnixEpoch, CancellationToken.None);
+
+        Assert.Equal(7, report.CheckpointsCompacted);
+        Assert.Equal([8, 9, 10, 11], (await store.ListCheckpointsAsync("r", CancellationToken.None)).Select(c => c.Sequence));
+        var after = await store.LoadAsync("r");
+        static IEnumerable<string> Newest(SwarmRunState state) => state.Steps.GroupBy(r => r.StepId).Select(g => g.Key + "=" + g.Last().Output).Order();
+        Assert.Equal(Newest(before!), Newest(after!));
+        Assert.Contains("s3=v3-again", Newest(after!));
+        Assert.Equal(["s7", "s8", "s9", "s3"], (await store.LoadAtAsync("r", 11, CancellationToken.None))!.Steps.TakeLast(4).Select(r => r.StepId));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.LoadAtAsync("r", 6, CancellationToken.None));
+        await store.SaveStepAsync("r", Record("s10"));
+        Assert.Equal(12, (await store.ListCheckpointsAsync("r", CancellationToken.None))[^1].Sequence);
+    }
+
+    [Fact]
+    public async Task SaveStepAsync_LogPastTheThreshold_CheckpointerCopiesItIntoTheDatabase()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("c.db");
+        var big = new string('x', 64 * 1024);
+        await using (var store = Open(path))
+        {
+            await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
+            for (var i = 0; i < (SqliteCheckpointStore.WalCheckpointBytes / big.Length) + 8; i++)
+            {
+                await store.SaveStepAsync("r", Record("s" + i, big));
+            }
+
+            // The checkpointer runs on its own thread after the commit that crossed the threshold; wait for it.
+            for (var wait = 0; wait < 200 && store.WalCheckpoints == 0; wait++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(store.WalCheckpoints >= 1, "No WAL checkpoint ran after more than the threshold of bytes was committed.");
+            Assert.True(new FileInfo(path).Length > SqliteCheckpointStore.WalCheckpointBytes / 2, "The database file did not receive the log's pages.");
+        }
+
+        await using var reopened = Open(path);
+        Assert.Equal((int)(SqliteCheckpointStore.WalCheckpointBytes / big.Length) + 8, (await reopened.LoadAsync("r"))!.Steps.Count);
+    }
+
+    [Fact]
     public async Task Open_FileOfNewerSchema_ThrowsCheckpointSchemaExceptionNamingVersions()
     {
         using var dir = new TempDirectory();

@@ -36,18 +36,89 @@ public sealed class StepRecordJsonTests
     }
 
     [Fact]
-    public void Serialize_MinimalRecord_OmitsDefaultScalarsKeepsEmptyListsAndReadsBackEqual()
+    public void Serialize_MinimalRecord_OmitsDefaultsAndEmptyLists_NormalizeRestoresEmptyLists()
     {
         var record = new StepRecord { StepId = "s", Status = StepStatus.Succeeded, Kind = StepKind.Tool };
 
         var compact = StepRecordJson.Serialize(record);
-        var back = JsonSerializer.Deserialize(compact, DurableJsonContext.Default.StepRecord)!;
+        var read = JsonSerializer.Deserialize(compact, DurableJsonContext.Default.StepRecord)!;
+        var back = StepRecordJson.Normalize(read);
 
-        Assert.Equal("""{"stepId":"s","dependsOn":[],"kind":"tool","status":"succeeded","files":[],"spawnedSteps":[],"failures":[],"decisions":[]}""", compact);
+        Assert.Equal("""{"stepId":"s","kind":"tool","status":"succeeded"}""", compact);
         Assert.Equal(JsonSerializer.Serialize(record, DurableJsonContext.Default.StepRecord), JsonSerializer.Serialize(back, DurableJsonContext.Default.StepRecord));
         Assert.Empty(back.DependsOn);
+        Assert.Empty(back.Files);
+        Assert.Empty(back.SpawnedSteps);
         Assert.Empty(back.Failures);
+        Assert.Empty(back.Decisions);
         Assert.Equal(TimeSpan.Zero, back.Duration);
+    }
+
+    [Fact]
+    public void Serialize_Durations_AreWholeTicks_AndTheReaderTakesTicksOrTheSchemaV1Strings()
+    {
+        var record = new StepRecord { StepId = "s", Status = StepStatus.Succeeded, StartOffset = TimeSpan.FromTicks(1234567), Duration = TimeSpan.FromDays(2.25) };
+
+        var compact = StepRecordJson.Serialize(record);
+        var v1 = """{"stepId":"s","dependsOn":[],"kind":"llm","status":"succeeded","files":[],"startOffset":"00:00:00.1234567","duration":"2.06:00:00","spawnedSteps":[],"failures":[],"decisions":[]}""";
+
+        Assert.Contains("\"startOffset\":1234567", compact, StringComparison.Ordinal);
+        foreach (var json in new[] { compact, v1 })
+        {
+            var back = StepRecordJson.Normalize(JsonSerializer.Deserialize(json, DurableJsonContext.Default.StepRecord)!);
+            Assert.Equal(TimeSpan.FromTicks(1234567), back.StartOffset);
+            Assert.Equal(TimeSpan.FromDays(2.25), back.Duration);
+        }
+
+        var bad = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"stepId":"s","status":"succeeded","duration":true}""", DurableJsonContext.Default.StepRecord));
+        Assert.Contains("ticks", bad.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TaskGraphJson_OmitsDefaults_AndReadsBackEqualForEveryProperty()
+    {
+        var nested = new TaskGraph { Id = "inner", Goal = "g2", Steps = [new TaskStep { Id = "n1", Instruction = "x" }] };
+        var graph = new TaskGraph
+        {
+            Id = "g",
+            Goal = "goal",
+            Budget = new TaskBudget { MaxSteps = 9, MaxTokens = 1000, MaxCost = 1.5m, MaxDuration = TimeSpan.FromMinutes(3) },
+            Steps =
+            [
+                new TaskStep { Id = "bare" },
+                new TaskStep
+                {
+                    Id = "full",
+                    Role = "coder",
+                    Instruction = "do \"it\" ✓",
+                    DependsOn = ["bare"],
+                    Kind = StepKind.Graph,
+                    Tool = "t",
+                    Args = new Dictionary<string, string> { ["k"] = "v" },
+                    Gates = ["lint", "test"],
+                    Timeout = TimeSpan.FromSeconds(42),
+                    MaxAttempts = 4,
+                    Risk = RiskLevel.High,
+                    TaskType = "code",
+                    Graph = nested,
+                    Cache = new StepCachePolicy { TimeToLive = TimeSpan.FromHours(1), Version = "2" },
+                },
+            ],
+        };
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            TaskGraphJson.Write(writer, graph);
+        }
+
+        var compact = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var back = JsonSerializer.Deserialize(compact, DurableJsonContext.Default.TaskGraph)!;
+
+        Assert.Contains("""{"id":"bare"}""", compact, StringComparison.Ordinal);
+        Assert.Equal(JsonSerializer.Serialize(graph, DurableJsonContext.Default.TaskGraph), JsonSerializer.Serialize(back, DurableJsonContext.Default.TaskGraph));
+        Assert.Empty(back.Steps[0].DependsOn);
+        Assert.Empty(back.Steps[0].Gates);
     }
 
     [Fact]

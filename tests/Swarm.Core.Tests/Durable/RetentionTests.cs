@@ -32,7 +32,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task PruneAsync_NeverTouchesARunWithAPendingInterruptOrOneThatCanResume()
+    public async Task PruneAsync_NeverRemovesARunWithAPendingInterrupt_CompactsItWithoutLosingWhatItResumesFrom()
     {
         using var dir = new TempDirectory();
         var clock = SwarmHost.NewClock();
@@ -45,7 +45,8 @@ public sealed class RetentionTests
 
         Assert.Equal(1, report.RunsRemoved);
         await Assert.ThrowsAsync<KeyNotFoundException>(() => host.Manager().GetStateAsync("old"));
-        Assert.Equal([1, 2, 3], (await host.Manager().ListCheckpointsAsync("waiting")).Select(c => c.Sequence));
+        Assert.Equal([3], (await host.Manager().ListCheckpointsAsync("waiting")).Select(c => c.Sequence));
+        Assert.Equal(["s0", "s1", "s2"], (await host.Manager().GetStateAsync("waiting")).Steps.Select(r => r.StepId).Order());
         var pending = Assert.Single(await host.Manager().ListInterruptsAsync("waiting"));
         var resumed = await host.Manager().ResumeAsync("waiting", new Dictionary<string, string> { [pending.InterruptId] = "yes" });
         Assert.Equal(SwarmRunStatus.Succeeded, resumed.Status);
