@@ -53,7 +53,7 @@ internal sealed class AutonomyEnforcer
         var step = node.Step;
         var risk = step.Risk;
         var stepId = node.QualifiedId;
-        var context = new AutonomyContext(run.RunId, stepId, step, role, attempt);
+        var context = new AutonomyContext(run.Root.RunId, stepId, step, role, attempt);
         var decision = await _gate.DecideAsync(context, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The autonomy gate {_gate.GetType().FullName} returned no decision for step '{stepId}'.");
         var action = decision.Action.ToString();
@@ -74,10 +74,10 @@ internal sealed class AutonomyEnforcer
         switch (decision.Action)
         {
             case AutonomyAction.Allow:
-                Log.AutonomyAllowed(_logger, run.RunId, stepId, risk, attempt, decision.Reason);
+                Log.AutonomyAllowed(_logger, run.Root.RunId, stepId, risk, attempt, decision.Reason);
                 return;
             case AutonomyAction.Deny:
-                Log.AutonomyDenied(_logger, run.RunId, stepId, risk, decision.Reason);
+                Log.AutonomyDenied(_logger, run.Root.RunId, stepId, risk, decision.Reason);
                 throw new StepFailureException(FailureCategory.Policy, $"Step '{stepId}' ({risk} risk) was denied by the autonomy gate and did not run: {decision.Reason}.");
             case AutonomyAction.RequireApproval:
                 await AwaitApprovalAsync(run, node, risk, decision, context, activity, cancellationToken).ConfigureAwait(false);
@@ -91,25 +91,24 @@ internal sealed class AutonomyEnforcer
     {
         var stepId = node.QualifiedId;
         var interruptId = stepId + ApprovalSuffix;
-        if (_durable?.Store is null || !run.Checkpoint)
+        if (_durable?.Store is null || !run.Root.Checkpoint)
         {
-            // Nothing durable to wait on: the safe answer is that the step does not run.
+            // Nothing durable to wait on: the safe answer is that the step does not run. (A nested graph's step asks under
+            // its top-level run, which is checkpointed; its graph step suspends with it.)
             var why = _durable?.Store is null
                 ? "approvals need a durable checkpoint store: set SwarmOptions.Checkpoints.Path (a file, or \":memory:\") in AddSwarm"
-                : _options.EnableCheckpoints
-                    ? "approvals inside a nested graph are not supported: give the graph step itself the risk level"
-                    : "approvals need checkpoints: SwarmOptions.EnableCheckpoints is false";
+                : "approvals need checkpoints: SwarmOptions.EnableCheckpoints is false";
             Record(activity, "unavailable");
-            Log.AutonomyNotApproved(_logger, run.RunId, stepId, risk, "unavailable", interruptId);
+            Log.AutonomyNotApproved(_logger, run.Root.RunId, stepId, risk, "unavailable", interruptId);
             throw new StepFailureException(FailureCategory.Policy, $"Step '{stepId}' ({risk} risk) needs approval ({decision.Reason}) and did not run: {why}.");
         }
 
-        Log.AutonomyApprovalRequired(_logger, run.RunId, stepId, risk, interruptId, decision.Reason);
+        Log.AutonomyApprovalRequired(_logger, run.Root.RunId, stepId, risk, interruptId, decision.Reason);
         SwarmInterrupt answer;
         try
         {
             answer = await _durable.WaitForAnswerAsync(
-                run.RunId,
+                run.Root.RunId,
                 stepId,
                 interruptId,
                 decision.Question ?? RiskAutonomyGate.StandardQuestion(context),
@@ -120,28 +119,28 @@ internal sealed class AutonomyEnforcer
         catch (StepInterruptedException)
         {
             Record(activity, "pending");
-            Log.AutonomyPending(_logger, run.RunId, stepId, risk, interruptId);
+            Log.AutonomyPending(_logger, run.Root.RunId, stepId, risk, interruptId);
             throw;
         }
 
         if (answer.Status == InterruptStatus.Answered && DurableRuntime.IsYes(answer.Answer))
         {
             Record(activity, "approved");
-            Log.AutonomyApproved(_logger, run.RunId, stepId, risk, interruptId);
+            Log.AutonomyApproved(_logger, run.Root.RunId, stepId, risk, interruptId);
             return;
         }
 
         if (answer.Status == InterruptStatus.Expired)
         {
             Record(activity, "expired");
-            Log.AutonomyNotApproved(_logger, run.RunId, stepId, risk, "expired", interruptId);
+            Log.AutonomyNotApproved(_logger, run.Root.RunId, stepId, risk, "expired", interruptId);
             throw new StepFailureException(
                 FailureCategory.Policy,
                 string.Create(CultureInfo.InvariantCulture, $"Step '{stepId}' ({risk} risk) did not run: its approval '{interruptId}' expired unanswered at {answer.AnsweredAt ?? answer.ExpiresAt:O}, and no answer in time is a denial."));
         }
 
         Record(activity, "denied");
-        Log.AutonomyNotApproved(_logger, run.RunId, stepId, risk, "denied", interruptId);
+        Log.AutonomyNotApproved(_logger, run.Root.RunId, stepId, risk, "denied", interruptId);
         throw new StepFailureException(FailureCategory.Policy, $"Step '{stepId}' ({risk} risk) did not run: approval '{interruptId}' was denied (answer '{answer.Answer}'; only yes or approve runs it).");
     }
 

@@ -76,7 +76,7 @@ internal sealed class DurableRuntime : IDisposable
     public async Task<string> AskAsync(StepContext context, string question, string? defaultAnswer, CancellationToken cancellationToken)
     {
         var ordinal = Interlocked.Increment(ref _ordinals.GetOrCreateValue(context).Value);
-        return await AskAsync(context.RunId, context.StepId, context.StepId + "#" + ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture), question, defaultAnswer, cancellationToken).ConfigureAwait(false);
+        return await AskAsync(context.InterruptRunId, context.StepId, context.StepId + "#" + ordinal.ToString(System.Globalization.CultureInfo.InvariantCulture), question, defaultAnswer, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string> AskAsync(string runId, string stepId, string interruptId, string question, string? defaultAnswer, CancellationToken cancellationToken)

@@ -12,6 +12,13 @@ internal sealed class GraphStepHandler : IStepHandler
         ArgumentNullException.ThrowIfNull(context);
         var graph = context.Step.Graph ?? throw new StepFailureException(FailureCategory.Schema, $"Graph step '{context.StepId}' has no nested graph.");
         var result = await context.RunGraphAsync(graph, cancellationToken).ConfigureAwait(false);
+        if (result.Status == SwarmRunStatus.Interrupted)
+        {
+            // A nested step waits for an answer (kept under the top-level run): this step suspends with it and, once
+            // the run resumes, runs its graph again; the answered step then finds its answer and goes on.
+            throw new StepInterruptedException($"The nested graph of step '{context.StepId}' waits for an answer to an interrupt of one of its steps.") { RunId = context.InterruptRunId };
+        }
+
         if (result.Status != SwarmRunStatus.Succeeded)
         {
             var first = result.Failures.Count > 0 ? result.Failures[0] : null;

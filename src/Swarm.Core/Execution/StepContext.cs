@@ -22,6 +22,9 @@ public sealed class StepContext
     /// <summary>Gets the run's id.</summary>
     public string RunId => _run.RunId;
 
+    /// <summary>Gets the id of the top-level run, under which the step's interrupts are kept (a nested graph's steps ask under their outermost run's id).</summary>
+    internal string InterruptRunId => _run.Root.RunId;
+
     /// <summary>Gets the step.</summary>
     public TaskStep Step => _node.Step;
 

@@ -157,10 +157,10 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
     {
         EnsureValid(graph);
         var nestedRunId = parentRun.RunId + "/" + node.QualifiedId;
-        return await RunCoreAsync(graph, new SwarmRunOptions { RunId = nestedRunId, WorkspaceDirectory = parentRun.WorkspaceDirectory }, parentRun.Events, node.QualifiedId + "/", nested: true, cancellationToken).ConfigureAwait(false);
+        return await RunCoreAsync(graph, new SwarmRunOptions { RunId = nestedRunId, WorkspaceDirectory = parentRun.WorkspaceDirectory }, parentRun.Events, node.QualifiedId + "/", nested: true, cancellationToken, parentRun).ConfigureAwait(false);
     }
 
-    private async Task<SwarmRunResult> RunCoreAsync(TaskGraph graph, SwarmRunOptions? options, ChannelWriter<SwarmEvent>? events, string prefix, bool nested, CancellationToken cancellationToken)
+    private async Task<SwarmRunResult> RunCoreAsync(TaskGraph graph, SwarmRunOptions? options, ChannelWriter<SwarmEvent>? events, string prefix, bool nested, CancellationToken cancellationToken, SwarmRun? parent = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var runId = options?.RunId ?? options?.ResumeFrom?.RunId ?? Guid.NewGuid().ToString("N");
@@ -178,7 +178,7 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
         try
         {
             var checkpoint = Options.EnableCheckpoints && !nested;
-            var run = new SwarmRun(this, graph, runId, workspace, prefix, events, checkpoint, options?.ResumeFrom, token);
+            var run = new SwarmRun(this, graph, runId, workspace, prefix, events, checkpoint, options?.ResumeFrom, token, parent);
             run.Build();
             using var activity = SwarmInstruments.ActivitySource.StartActivity(SwarmDiagnostics.RunActivityName, ActivityKind.Internal);
             if (activity is not null)

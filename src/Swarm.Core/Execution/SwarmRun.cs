@@ -32,9 +32,10 @@ internal sealed class SwarmRun : ICheckpointCallback
     private int _pendingCheckpoints = 1;
     private bool _replanRequested;
 
-    public SwarmRun(SwarmExecutor executor, TaskGraph graph, string runId, string workspace, string prefix, ChannelWriter<SwarmEvent>? events, bool checkpoint, SwarmRunState? resumeFrom, CancellationToken token)
+    public SwarmRun(SwarmExecutor executor, TaskGraph graph, string runId, string workspace, string prefix, ChannelWriter<SwarmEvent>? events, bool checkpoint, SwarmRunState? resumeFrom, CancellationToken token, SwarmRun? parent = null)
     {
         Executor = executor;
+        Root = parent?.Root ?? this;
         Graph = graph;
         RunId = runId;
         WorkspaceDirectory = workspace;
@@ -61,6 +62,9 @@ internal sealed class SwarmRun : ICheckpointCallback
     }
 
     public SwarmExecutor Executor { get; }
+
+    /// <summary>Gets the top-level run: this run, or for a nested graph's run the run its outermost graph step belongs to (interrupts and approvals are kept under its id).</summary>
+    public SwarmRun Root { get; }
 
     public TaskGraph Graph { get; }
 

@@ -329,20 +329,69 @@ public sealed class AutonomyGateTests
     }
 
     [Fact]
-    public async Task RunAsync_HighRiskStepInsideANestedGraph_FailsRatherThanRunUnapproved()
+    public async Task ResumeAsync_HighRiskStepInsideANestedGraph_AsksUnderTheTopLevelRun_RunsOnlyOnceApprovedAcrossARestart()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("c.db");
+        var runs = new Executions();
+        TaskGraph Outer() => Graph(new TaskStep { Id = "sub", Kind = StepKind.Graph, Role = "worker", Graph = Graph(Step("build"), Risky("inner", RiskLevel.High, "build")) }, Step("after", "sub"));
+
+        await using (var first = DurableHost.Create(path, runs.Register))
+        {
+            var result = await first.Executor.RunAsync(Outer(), new SwarmRunOptions { RunId = "r" });
+
+            Assert.Equal(SwarmRunStatus.Interrupted, result.Status);
+            Assert.Empty(result.Failures);
+            Assert.Equal(0, runs["sub/inner"]);
+            Assert.Equal(0, runs["after"]);
+            var pending = Assert.Single(await first.Manager().ListInterruptsAsync("r"));
+            Assert.Equal("sub/inner#approve", pending.InterruptId);
+            Assert.Equal("sub/inner", pending.StepId);
+            Assert.Empty(await first.Manager().ListInterruptsAsync("r/sub", status: null));
+        }
+
+        await using var second = DurableHost.Create(path, runs.Register);
+        var resumed = await second.Manager().ResumeAsync("r", new Dictionary<string, string> { ["sub/inner#approve"] = "yes" });
+
+        Assert.Equal(SwarmRunStatus.Succeeded, resumed.Status);
+        Assert.Equal(1, runs["sub/inner"]);
+        Assert.Equal(1, runs["after"]);
+        Assert.Equal(InterruptStatus.Answered, Assert.Single(await second.Manager().ListInterruptsAsync("r", status: null)).Status);
+    }
+
+    [Fact]
+    public async Task ResumeAsync_HighRiskStepInsideANestedGraphDenied_FailsTheGraphStepWithPolicy()
     {
         using var dir = new TempDirectory();
         var runs = new Executions();
         await using var host = DurableHost.Create(dir.File("c.db"), runs.Register);
+        var outer = new TaskStep { Id = "sub", Kind = StepKind.Graph, Role = "worker", Graph = Graph(Risky("inner", RiskLevel.High)) };
+        Assert.Equal(SwarmRunStatus.Interrupted, (await host.Executor.RunAsync(Graph(outer), new SwarmRunOptions { RunId = "r" })).Status);
+
+        var result = await host.Manager().ResumeAsync("r", new Dictionary<string, string> { ["sub/inner#approve"] = "no" });
+
+        Assert.Equal(SwarmRunStatus.Failed, result.Status);
+        Assert.Equal(0, runs["sub/inner"]);
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal(FailureCategory.Policy, failure.Category);
+        Assert.Equal("sub", failure.StepId);
+        Assert.Contains("sub/inner", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_HighRiskStepInsideANestedGraphWithoutCheckpoints_FailsRatherThanRunUnapproved()
+    {
+        using var dir = new TempDirectory();
+        var runs = new Executions();
+        await using var host = DurableHost.Create(dir.File("c.db"), s => runs.Register(s.Configure<SwarmOptions>(o => o.EnableCheckpoints = false)));
         var outer = new TaskStep { Id = "sub", Kind = StepKind.Graph, Role = "worker", Graph = Graph(Risky("inner", RiskLevel.High)) };
 
         var result = await host.Executor.RunAsync(Graph(outer), new SwarmRunOptions { RunId = "r" });
 
         Assert.Equal(SwarmRunStatus.Failed, result.Status);
         Assert.Equal(0, runs["sub/inner"]);
-        var failure = Assert.Single(result.Failures);
-        Assert.Equal(FailureCategory.Policy, failure.Category);
-        Assert.Contains("nested graph", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(FailureCategory.Policy, Assert.Single(result.Failures).Category);
+        Assert.Contains("EnableCheckpoints", result.Failures[0].Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -39,6 +39,38 @@ public sealed class InterruptTests
     }
 
     [Fact]
+    public async Task InterruptAsync_InsideANestedGraph_SuspendsTheGraphStep_ResumeWithTheAnswerCompletesIt()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("c.db");
+        var ran = new ConcurrentQueue<string>();
+        var handler = new DelegateStepHandler(StepKind.Llm, async (ctx, ct) =>
+        {
+            ran.Enqueue(ctx.StepId);
+            return ctx.Step.Id.StartsWith('q')
+                ? new StepOutput("answer: " + await ctx.InterruptAsync("Which one?", cancellationToken: ct))
+                : new StepOutput(string.Join(",", ctx.Inputs.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value)));
+        });
+        var graph = Graph(new TaskStep { Id = "sub", Kind = StepKind.Graph, Role = "worker", Graph = Graph(Step("q1"), Step("use", "q1")) }, Step("final", "sub"));
+
+        await using (var first = DurableHost.Create(path, s => s.AddSingleton<IStepHandler>(handler)))
+        {
+            var result = await first.Executor.RunAsync(graph, new SwarmRunOptions { RunId = "r" });
+            Assert.Equal(SwarmRunStatus.Interrupted, result.Status);
+            var pending = Assert.Single(await first.Manager().ListInterruptsAsync("r"));
+            Assert.Equal(("sub/q1#1", "sub/q1", "Which one?"), (pending.InterruptId, pending.StepId, pending.Question));
+            Assert.DoesNotContain("final", ran);
+        }
+
+        await using var second = DurableHost.Create(path, s => s.AddSingleton<IStepHandler>(handler));
+        var resumed = await second.Manager().ResumeAsync("r", new Dictionary<string, string> { ["sub/q1#1"] = "the blue one" });
+
+        Assert.Equal(SwarmRunStatus.Succeeded, resumed.Status);
+        Assert.Equal("answer: the blue one", resumed.GetOutput("final"));
+        Assert.Empty(await second.Manager().ListInterruptsAsync("r"));
+    }
+
+    [Fact]
     public async Task ResumeAsync_ParallelInterruptsAnsweredInAnyOrderAcrossRestarts_NoneLostNoneAskedAgain()
     {
         using var dir = new TempDirectory();
