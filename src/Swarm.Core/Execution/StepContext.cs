@@ -103,7 +103,7 @@ public sealed class StepContext
             Inputs = _inputs ?? (IReadOnlyDictionary<string, string?>)new InputsView(this),
             WorkspaceDirectory = WorkspaceDirectory,
             Attempt = Attempt,
-            RunId = RunId,
+            RunId = InterruptRunId,
         }, cancellationToken);
     }
 

@@ -33,7 +33,8 @@ public sealed class ToolInvocation
     /// <summary>Gets the run's workspace directory.</summary>
     public string? WorkspaceDirectory { get; init; }
 
-    /// <summary>Gets the id of the calling step's run, or <see langword="null"/> when the call is not part of a run.</summary>
+    /// <summary>Gets the id of the calling step's top-level run (a step of a nested graph reports its outermost run, within which <see cref="StepId"/> is qualified, <c>sub/inner</c>), or <see langword="null"/> when the call is not part of a run.</summary>
+    /// <remarks>Interrupts a tool raises through <see cref="ISwarmRunManager.InterruptAsync"/> under this id, and the journal of non-idempotent calls, belong to that run.</remarks>
     public string? RunId { get; init; }
 
     /// <summary>Gets the calling step's attempt (1-based).</summary>

@@ -255,4 +255,39 @@ public sealed class InterruptTests
         Assert.Equal("deployed", result.GetOutput("ship"));
         Assert.Equal(1, deployed);
     }
+
+    [Fact]
+    public async Task InterruptAsync_FromAToolInsideANestedGraph_AsksUnderTheTopLevelRun_ResumeRunsItOnce()
+    {
+        using var dir = new TempDirectory();
+        var deployed = 0;
+        IServiceProvider? services = null;
+        var deploy = new DelegateTool(
+            "deploy",
+            async (invocation, ct) =>
+            {
+                var manager = services!.GetRequiredService<ISwarmRunManager>();
+                var answer = await manager.InterruptAsync(invocation.RunId!, invocation.StepId, invocation.StepId + "#approve-deploy", "Deploy?", cancellationToken: ct);
+                Interlocked.Increment(ref deployed);
+                return ToolResult.Success("deployed: " + answer);
+            },
+            idempotent: false);
+        var graph = Graph(new TaskStep { Id = "release", Kind = StepKind.Graph, Role = "worker", Graph = Graph(Tool("ship", "deploy")) });
+        await using (var first = DurableHost.Create(dir.File("c.db"), s => s.AddSingleton<ITool>(deploy)))
+        {
+            services = first.Services;
+            Assert.Equal(SwarmRunStatus.Interrupted, (await first.Executor.RunAsync(graph, new SwarmRunOptions { RunId = "r" })).Status);
+        }
+
+        await using var host = DurableHost.Create(dir.File("c.db"), s => s.AddSingleton<ITool>(deploy));
+        services = host.Services;
+        var pending = Assert.Single(await host.Manager().ListInterruptsAsync("r"));
+        Assert.Equal(("release/ship#approve-deploy", "release/ship"), (pending.InterruptId, pending.StepId));
+
+        var result = await host.Manager().ResumeAsync("r", new Dictionary<string, string> { [pending.InterruptId] = "yes" });
+
+        Assert.Equal(SwarmRunStatus.Succeeded, result.Status);
+        Assert.Equal("deployed: yes", result.GetOutput("release"));
+        Assert.Equal(1, deployed);
+    }
 }
