@@ -36,6 +36,15 @@ public static class AccelerationModels
         Name = "accel-mbf32-successor", LayerCount = 12, Weights = SyntheticWeights.Successor, ResidualScale = 0f,
     };
 
+    /// <summary>The successor model with the same bytes as a 1.6 GB F32 model in two wide layers (2 × 4096, FFN 11008): shapes
+    /// llamafile's F32 GEMM takes, so a verify of many tokens costs a few single decodes (its margins are wide enough that the
+    /// batched rounding does not change a greedy token; the benchmark checks every output against plain decoding).</summary>
+    public static SyntheticModelSpec WideF32Successor { get; } = SyntheticModelSpec.Large with
+    {
+        Name = "accel-wide-f32-successor", LayerCount = 2, EmbeddingLength = 4096, HeadCount = 32, KvHeadCount = 32, FeedForwardLength = 11008,
+        WeightType = GgmlType.F32, Weights = SyntheticWeights.Successor, ResidualScale = 0f,
+    };
+
     /// <summary>A mixture of 8 experts, 4 used per token by its metadata, 4 × 1024, F16 (≈0.45 GB).</summary>
     public static SyntheticModelSpec Moe { get; } = SyntheticModelSpec.Tiny with
     {

@@ -19,14 +19,19 @@ public class PromptLookupBenchmarks
     private SpeculativeDecoder decoder = null!;
     private int[] prompt = [];
     private int[] reference = [];
+    private VerifyCostCurve curve = null!;
 
-    [Params("q8_0", "f32")]
+    /// <summary>Gets or sets the model: q8_0 (20 × 2048), f32 (12 × 1544, GEMM-declined) or wide-f32 (2 × 4096); <c>SWARM_LOOKUP_MODELS</c> (comma-separated) picks, default q8_0,f32.</summary>
+    [ParamsSource(nameof(Models))]
     public string Model { get; set; } = "q8_0";
+
+    public static IEnumerable<string> Models => Environment.GetEnvironmentVariable("SWARM_LOOKUP_MODELS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? ["q8_0", "f32"];
 
     [Params("copy-heavy", "no-repeat")]
     public string Text { get; set; } = "copy-heavy";
 
-    private string Parameters => $"Model={Model},Text={Text}";
+    // In the order BenchmarkDotNet lists the parameters (Params before ParamsSource).
+    private string Parameters => $"Text={Text},Model={Model}";
 
     private int Tokens => Text == "copy-heavy" ? CopyHeavyTokens : NoRepeatTokens;
 
@@ -34,13 +39,21 @@ public class PromptLookupBenchmarks
     public void Setup()
     {
         LlamaBackend.Initialize();
-        model = LlamaModel.Load(AccelerationModels.Path(Model == "f32" ? AccelerationModels.MemoryBoundF32Successor : AccelerationModels.MemoryBoundSuccessor));
+        model = LlamaModel.Load(AccelerationModels.Path(Model switch
+        {
+            "f32" => AccelerationModels.MemoryBoundF32Successor,
+            "wide-f32" => AccelerationModels.WideF32Successor,
+            _ => AccelerationModels.MemoryBoundSuccessor,
+        }));
 
         // Copy-heavy: the prompt is the whole printable cycle once around, from "/" back to "/" (96 characters), so every
         // n-gram of what the model writes next ("0123…", round and round) is in the text already, as when code is edited.
         // No-repeat: two characters; the next 64 never repeat an n-gram (the cycle is 95 characters long).
         var cycle = new string(Enumerable.Range(0, 96).Select(i => (char)(' ' + (('/' - ' ' + i) % 95))).ToArray());
         prompt = model.Vocab.Tokenize(Text == "copy-heavy" ? cycle : "ab");
+        // The verify-cost curve gives the prediction: a lookup draft costs no model time, so the predicted speedup is
+        // E[accepted + 1] × t_plain / t_verify(K + 1) with the prompt added on both sides (the control with known acceptance).
+        curve = VerifyCostCurve.Measure(model, 25, 3, AccelerationModels.Threads);
         plain = new PlainGreedy(model);
         reference = plain.Generate(prompt, Tokens);
         decoder = SpeculativeDecoder.CreatePromptLookup(
@@ -72,7 +85,7 @@ public class PromptLookupBenchmarks
     {
         var result = await decoder.GenerateAsync(prompt, new LlamaGenerationOptions { MaxTokens = Tokens, StopAtEndOfGeneration = false });
         var key = AccelerationMetrics.Key(typeof(PromptLookupBenchmarks), nameof(PromptLookup), Parameters);
-        AccelerationMetrics.Record(key, [result.Report], 0, null);
+        AccelerationMetrics.Record(key, [result.Report], 0, curve);
         AccelerationMetrics.Set(key, "checked", 1);
         if (!result.Tokens.SequenceEqual(reference))
         {
