@@ -70,6 +70,13 @@ public static class AccelerationModels
 
     public static string Path(SyntheticModelSpec spec) => SyntheticModels.GetOrCreate(spec);
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, VerifyCostCurve> Curves = new(StringComparer.Ordinal);
+
+    /// <summary>The verify-cost curve of <paramref name="model"/> (1…25 tokens, median of 5 each), measured once per model
+    /// file and thread count in this process, so every benchmark case of a target is priced by the same curve.</summary>
+    public static VerifyCostCurve Curve(LlamaModel model, string path)
+        => Curves.GetOrAdd($"{path}|{Threads}", _ => VerifyCostCurve.Measure(model, 25, 5, Threads));
+
     /// <summary>Seconds of one single-token decode of <paramref name="model"/> (median of 9, after a 16-token context).</summary>
     public static double SingleTokenSeconds(LlamaModel model) => VerifyCostCurve.Measure(model, maxBatchSize: 1, repetitions: 9, threadCount: Threads).SingleTokenSeconds;
 

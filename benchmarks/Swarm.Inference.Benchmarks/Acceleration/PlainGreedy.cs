@@ -14,9 +14,13 @@ public sealed class PlainGreedy : IDisposable
     /// <summary>Gets the seconds of the generation phase (prompt excluded) of the last run.</summary>
     public double LastGenerationSeconds { get; private set; }
 
+    /// <summary>Gets the seconds of the whole last run, prompt included.</summary>
+    public double LastTotalSeconds { get; private set; }
+
     /// <summary>Generates on a cleared KV cache and returns the tokens.</summary>
     public int[] Generate(int[] prompt, int tokens)
     {
+        var begin = Stopwatch.GetTimestamp();
         context.ClearMemory();
         batch.Clear();
         batch.AddRange(prompt, 0, 0, LlamaBatchLogits.Last);
@@ -38,6 +42,7 @@ public sealed class PlainGreedy : IDisposable
         }
 
         LastGenerationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        LastTotalSeconds = Stopwatch.GetElapsedTime(begin).TotalSeconds;
         return output;
     }
 

@@ -20,6 +20,7 @@ public class PromptLookupBenchmarks
     private int[] prompt = [];
     private int[] reference = [];
     private VerifyCostCurve curve = null!;
+    private (double SecondsPerToken, double TotalSeconds) paired;
 
     /// <summary>Gets or sets the model: q8_0 (20 × 2048), f32 (12 × 1544, GEMM-declined) or wide-f32 (2 × 4096); <c>SWARM_LOOKUP_MODELS</c> (comma-separated) picks, default q8_0,f32.</summary>
     [ParamsSource(nameof(Models))]
@@ -39,12 +40,13 @@ public class PromptLookupBenchmarks
     public void Setup()
     {
         LlamaBackend.Initialize();
-        model = LlamaModel.Load(AccelerationModels.Path(Model switch
+        var path = AccelerationModels.Path(Model switch
         {
             "f32" => AccelerationModels.MemoryBoundF32Successor,
             "wide-f32" => AccelerationModels.WideF32Successor,
             _ => AccelerationModels.MemoryBoundSuccessor,
-        }));
+        });
+        model = LlamaModel.Load(path);
 
         // Copy-heavy: the prompt is the whole printable cycle once around, from "/" back to "/" (96 characters), so every
         // n-gram of what the model writes next ("0123…", round and round) is in the text already, as when code is edited.
@@ -53,7 +55,7 @@ public class PromptLookupBenchmarks
         prompt = model.Vocab.Tokenize(Text == "copy-heavy" ? cycle : "ab");
         // The verify-cost curve gives the prediction: a lookup draft costs no model time, so the predicted speedup is
         // E[accepted + 1] × t_plain / t_verify(K + 1) with the prompt added on both sides (the control with known acceptance).
-        curve = VerifyCostCurve.Measure(model, 25, 3, AccelerationModels.Threads);
+        curve = AccelerationModels.Curve(model, path);
         plain = new PlainGreedy(model);
         reference = plain.Generate(prompt, Tokens);
         decoder = SpeculativeDecoder.CreatePromptLookup(
@@ -80,12 +82,20 @@ public class PromptLookupBenchmarks
         return tokens.Length;
     }
 
+    /// <summary>Runs plain decoding just before each lookup invocation (the paired baseline of its Meas/Pred).</summary>
+    [IterationSetup(Target = nameof(PromptLookup))]
+    public void PairedPlain()
+    {
+        plain.Generate(prompt, Tokens);
+        paired = (plain.LastGenerationSeconds / (Tokens - 1), plain.LastTotalSeconds);
+    }
+
     [Benchmark(Description = "prompt lookup")]
     public async Task<int> PromptLookup()
     {
         var result = await decoder.GenerateAsync(prompt, new LlamaGenerationOptions { MaxTokens = Tokens, StopAtEndOfGeneration = false });
         var key = AccelerationMetrics.Key(typeof(PromptLookupBenchmarks), nameof(PromptLookup), Parameters);
-        AccelerationMetrics.Record(key, [result.Report], 0, curve);
+        AccelerationMetrics.Record(key, [result.Report], 0, curve, paired);
         AccelerationMetrics.Set(key, "checked", 1);
         if (!result.Tokens.SequenceEqual(reference))
         {
