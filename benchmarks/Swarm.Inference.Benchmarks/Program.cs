@@ -27,4 +27,29 @@ if (args.Length > 0 && args[0] == "--node-side-by-side")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--verify-curve")
+{
+    // --verify-curve <model: wide-f32 | f32 | q8_0 | a Paths.Model name> [threads, default 1] [context tokens, comma-separated, default 32]:
+    // prints the model's verify-cost curve (1…25 tokens, median of 5) at each context length.
+    var name = args.Length > 1 ? args[1] : "small";
+    var threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
+    var contexts = args.Length > 3 ? args[3].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [32];
+    var path = name switch
+    {
+        "wide-f32" => Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.Path(Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.WideF32Successor),
+        "f32" => Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.Path(Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.MemoryBoundF32Successor),
+        "q8_0" => Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.Path(Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.MemoryBoundSuccessor),
+        _ => Paths.Model(name),
+    };
+    Swarm.Inference.LlamaBackend.Initialize();
+    using var model = Swarm.Inference.LlamaModel.Load(path);
+    foreach (var context in contexts)
+    {
+        var curve = Swarm.Inference.VerifyCostCurve.Measure(model, 25, 5, threads, contextTokens: context);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}, {threads} thread(s), {context} context tokens: one token {curve.SingleTokenSeconds * 1000:0.00} ms; {curve}"));
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(GenerationBenchmarks).Assembly).Run(args);

@@ -47,20 +47,30 @@ public sealed class VerifyCostCurve
     /// <param name="repetitions">Decodes per batch size.</param>
     /// <param name="threadCount">Threads per decode.</param>
     /// <param name="timeProvider">The clock; <see langword="null"/> for the system clock.</param>
+    /// <param name="contextTokens">Tokens already in the sequence when each batch is decoded: the position the generations
+    /// to be priced run at (attention reads them all), 32 by default.</param>
     /// <returns>The measured curve.</returns>
-    public static VerifyCostCurve Measure(LlamaModel model, int maxBatchSize = 25, int repetitions = 5, int threadCount = 1, TimeProvider? timeProvider = null)
+    /// <exception cref="ArgumentOutOfRangeException">A count is out of range (for example a batch above 25 or no context token).</exception>
+    public static VerifyCostCurve Measure(LlamaModel model, int maxBatchSize = 25, int repetitions = 5, int threadCount = 1, TimeProvider? timeProvider = null, int contextTokens = 32)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBatchSize, SpeculativeDecodingOptions.MaxSupportedDraftLength + 1);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(repetitions);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(contextTokens);
         timeProvider ??= TimeProvider.System;
-        using var context = model.CreateContext(new LlamaContextOptions { ContextSize = 256, BatchSize = 64, ThreadCount = threadCount });
+        var prefix = contextTokens;
+        using var context = model.CreateContext(new LlamaContextOptions { ContextSize = Math.Max(256, prefix + maxBatchSize + 8), BatchSize = 64, ThreadCount = threadCount });
         using var batch = new LlamaBatch(64);
         var vocab = model.Vocab.Count;
-        const int prefix = 32;
-        batch.AddRange(Enumerable.Range(0, prefix).Select(i => 3 + (i * 7 % Math.Max(1, vocab - 3))).ToArray(), 0, 0, LlamaBatchLogits.None);
-        context.Decode(batch);
+        var prefixTokens = Enumerable.Range(0, prefix).Select(i => 3 + (i * 7 % Math.Max(1, vocab - 3))).ToArray();
+        for (var from = 0; from < prefix; from += batch.Capacity)
+        {
+            var n = Math.Min(batch.Capacity, prefix - from);
+            batch.Clear();
+            batch.AddRange(prefixTokens.AsSpan(from, n), from, 0, LlamaBatchLogits.None);
+            context.Decode(batch);
+        }
 
         var seconds = new double[maxBatchSize];
         var samples = new double[repetitions];
