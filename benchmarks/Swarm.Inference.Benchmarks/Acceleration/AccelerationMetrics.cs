@@ -87,7 +87,12 @@ public static class AccelerationMetrics
             {
                 var e = (double)list.Sum(r => r.GeneratedTokens) / steps;
                 var k = (double)drafted / steps;
-                var predictedSeconds = list.Average(r => r.PromptSeconds) + (list.Sum(r => r.GeneratedTokens) / e * plain.SecondsPerToken * ((k * draftRelative) + (weighted / steps)));
+                // A verify of n tokens streams the weights as a one-token decode does (priced at the adjacent plain run's
+                // time per token, which moves with the machine's memory traffic) and adds the arithmetic of the other n − 1
+                // tokens (priced in seconds from the curve: compute-bound work that stays steady while the streaming swings).
+                var extraSeconds = ((weighted / steps) - 1) * curve.SingleTokenSeconds;
+                var stepSeconds = (k * draftRelative * plain.SecondsPerToken) + plain.SecondsPerToken + extraSeconds;
+                var predictedSeconds = list.Average(r => r.PromptSeconds) + (list.Sum(r => r.GeneratedTokens) / e * stepSeconds);
                 var measuredSeconds = list.Max(r => r.ElapsedSeconds);
                 Set(key, "pairedPredicted", plain.TotalSeconds / predictedSeconds);
                 Set(key, "pairedMeasured", plain.TotalSeconds / measuredSeconds);
