@@ -42,6 +42,8 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private readonly bool _flushToDisk;
     private long _walBytes;
     private long _walCheckpoints;
+    private int _tailCheckpointDue;
+    private int _checkpointerBusy;
     private int _disposed;
     private long _batches;
 
@@ -997,6 +999,11 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                 continue;
             }
 
+            if (Volatile.Read(ref _tailCheckpointDue) != 0 && CheckpointTail())
+            {
+                Volatile.Write(ref _tailCheckpointDue, 0);
+            }
+
             BeforeCommit?.Invoke();
             CommitOrRetry(batch);
             batch.Clear();
@@ -1050,13 +1057,12 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         // A commit writes at least the pages it touched besides the bytes bound (index and table pages): count a page for it.
         _walBytes += 4096;
-        if (_walBytes >= WalCheckpointBytes && _checkpointerThread is not null)
+        // Not while a checkpoint runs: one started right after another never finds the log wholly copied, and the writer's
+        // tail copy (which lets the log start again) would find the checkpoint lock taken every time.
+        if (_walBytes >= WalCheckpointBytes && _checkpointerThread is not null && Interlocked.CompareExchange(ref _checkpointerBusy, 1, 0) == 0)
         {
             _walBytes = 0;
-            if (_checkpointSignal.CurrentCount == 0)
-            {
-                _checkpointSignal.Release();
-            }
+            _checkpointSignal.Release();
         }
     }
 
@@ -1094,6 +1100,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             {
                 Execute(connection, "PRAGMA wal_checkpoint(PASSIVE);");
                 Interlocked.Increment(ref _walCheckpoints);
+                Volatile.Write(ref _tailCheckpointDue, 1);
             }
 #pragma warning disable CA1031 // A failed checkpoint is retried at the next signal; the log stays valid meanwhile.
             catch (Exception ex)
@@ -1101,6 +1108,35 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             {
                 Log.WalCheckpointFailed(_logger, ex);
             }
+            finally
+            {
+                Volatile.Write(ref _checkpointerBusy, 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// On the writer, between transactions: copies the frames appended while the checkpointer ran (a few pages), so the log is
+    /// wholly in the database and the next transaction writes the log from its start again instead of growing it.
+    /// </summary>
+    /// <returns><see langword="false"/> to try again after the next batch: another connection held the checkpoint lock. A
+    /// reader of an older snapshot keeps the frames after it in the log; that is not retried (the next checkpoint asks again).</returns>
+    private bool CheckpointTail()
+    {
+        try
+        {
+            using var command = _writer.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            using var reader = command.ExecuteReader();
+            // One row: busy (1 when another connection held the checkpoint lock), frames in the log, frames copied.
+            return !reader.Read() || reader.GetInt64(0) == 0;
+        }
+#pragma warning disable CA1031 // The log stays valid; it is only longer until the next try.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.WalCheckpointFailed(_logger, ex);
+            return false;
         }
     }
 

@@ -198,6 +198,57 @@ public sealed class SqliteCheckpointStoreTests
     }
 
     [Fact]
+    public async Task QueueStep_WriterNeverIdle_LogRestartsInsteadOfGrowing()
+    {
+        // One commit per record and every record queued at once: the writer appends without a pause while the checkpointer
+        // copies the log, so a checkpoint running beside it never finds the log wholly copied. The writer copies the last
+        // frames itself between two commits; the log then starts again from its beginning and its file stops growing.
+        using var dir = new TempDirectory();
+        var path = dir.File("c.db");
+        var big = new string('x', 64 * 1024);
+        var count = (int)(10 * SqliteCheckpointStore.WalCheckpointBytes / big.Length);
+        var done = new CountdownCallback(count);
+        await using (var store = SqliteCheckpointStore.Open(new CheckpointOptions { Path = path, MaxBatchSize = 1 }, TimeProvider.System, NullLogger.Instance))
+        {
+            await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
+            for (var i = 0; i < count; i++)
+            {
+                store.QueueStep("r", Record("s" + i, big), done, null);
+            }
+
+            await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.Null(done.Fault);
+            var log = new FileInfo(path + "-wal").Length;
+            Assert.True(store.WalCheckpoints >= 2, $"Only {store.WalCheckpoints} WAL checkpoints ran for {count} records of 64 KB.");
+            Assert.True(
+                log < 4 * SqliteCheckpointStore.WalCheckpointBytes,
+                $"The log grew to {log / (1024 * 1024)} MB for {count * big.Length / (1024 * 1024)} MB of records; it should start again after each checkpoint.");
+        }
+
+        await using var reopened = Open(path);
+        Assert.Equal(count, (await reopened.LoadAsync("r"))!.Steps.Count);
+    }
+
+    private sealed class CountdownCallback(int count) : ICheckpointCallback
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _left = count;
+
+        public Task Task => _done.Task;
+
+        public Exception? Fault { get; private set; }
+
+        public void OnCheckpointed(object? token, Exception? fault)
+        {
+            Fault ??= fault;
+            if (Interlocked.Decrement(ref _left) == 0)
+            {
+                _done.TrySetResult();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Open_FileOfNewerSchema_ThrowsCheckpointSchemaExceptionNamingVersions()
     {
         using var dir = new TempDirectory();
