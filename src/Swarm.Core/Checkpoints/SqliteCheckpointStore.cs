@@ -44,6 +44,8 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private long _walCheckpoints;
     private int _tailCheckpointDue;
     private int _checkpointerBusy;
+    private int _roundsSinceTail;
+    private long _tailCheckpoints;
     private int _disposed;
     private long _batches;
 
@@ -76,6 +78,18 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
     /// <summary>The bytes of records and graphs committed between two WAL checkpoints (about 1,000 pages, SQLite's automatic threshold).</summary>
     internal const long WalCheckpointBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the checkpoints after which a writer that was never idle copies the log's last frames anyway (8: a log of
+    /// about 32 MB). The copy syncs the files and holds up the commits queued behind it, so until then it waits for an idle moment.
+    /// </summary>
+    internal int ForcedTailRounds { get; set; } = 8;
+
+    /// <summary>Gets or sets how long the writer must have had nothing to write before it copies the log's last frames.</summary>
+    internal TimeSpan IdleBeforeTail { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Gets the number of times the writer copied the log's last frames so that the log could start again.</summary>
+    public long TailCheckpoints => Interlocked.Read(ref _tailCheckpoints);
 
     /// <summary>Gets the number of WAL checkpoints the checkpointer thread ran.</summary>
     public long WalCheckpoints => Interlocked.Read(ref _walCheckpoints);
@@ -983,14 +997,41 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             // Group commit: everything queued while the previous commit ran goes into the next transaction, in queue order.
             while (batch.Count < _maxBatch && reader.TryRead(out var op))
             {
-                batch.Add(op);
+                if (op is not WakeOp)
+                {
+                    batch.Add(op);
+                }
             }
 
             if (batch.Count == 0)
             {
                 var wait = reader.WaitToReadAsync();
+                if (wait.IsCompleted)
+                {
+                    if (!wait.Result)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                var waiting = wait.AsTask();
+                if (Volatile.Read(ref _tailCheckpointDue) != 0)
+                {
+                    // Idle for a while: the moment to let the log start again (the copy syncs the files; no commit waits behind
+                    // it). Not at once: between short runs back to back an idle writer is busy again within a millisecond.
 #pragma warning disable VSTHRD002 // This thread exists to wait for writes; blocking it is the point.
-                if (!(wait.IsCompleted ? wait.Result : wait.AsTask().GetAwaiter().GetResult()))
+                    var first = Task.WhenAny(waiting, Task.Delay(IdleBeforeTail, _timeProvider)).GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
+                    if (first != waiting)
+                    {
+                        TryCheckpointTail();
+                    }
+                }
+
+#pragma warning disable VSTHRD002 // This thread exists to wait for writes; blocking it is the point.
+                if (!waiting.GetAwaiter().GetResult())
 #pragma warning restore VSTHRD002
                 {
                     break;
@@ -999,9 +1040,10 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                 continue;
             }
 
-            if (Volatile.Read(ref _tailCheckpointDue) != 0 && CheckpointTail())
+            if (Volatile.Read(ref _tailCheckpointDue) != 0 && Volatile.Read(ref _roundsSinceTail) >= ForcedTailRounds)
             {
-                Volatile.Write(ref _tailCheckpointDue, 0);
+                // Never idle for this many checkpoints: start the log again now, or it grows for as long as the writes go on.
+                TryCheckpointTail();
             }
 
             BeforeCommit?.Invoke();
@@ -1100,7 +1142,10 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             {
                 Execute(connection, "PRAGMA wal_checkpoint(PASSIVE);");
                 Interlocked.Increment(ref _walCheckpoints);
+                Interlocked.Increment(ref _roundsSinceTail);
                 Volatile.Write(ref _tailCheckpointDue, 1);
+                // A writer already idle is waiting for writes only: wake it, so that it starts counting its idle time.
+                _writes.Writer.TryWrite(WakeOp.Instance);
             }
 #pragma warning disable CA1031 // A failed checkpoint is retried at the next signal; the log stays valid meanwhile.
             catch (Exception ex)
@@ -1112,6 +1157,21 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             {
                 Volatile.Write(ref _checkpointerBusy, 0);
             }
+        }
+    }
+
+    private void TryCheckpointTail()
+    {
+        // Cleared before the copy: a checkpoint finishing meanwhile asks again.
+        Volatile.Write(ref _tailCheckpointDue, 0);
+        if (CheckpointTail())
+        {
+            Volatile.Write(ref _roundsSinceTail, 0);
+            Interlocked.Increment(ref _tailCheckpoints);
+        }
+        else
+        {
+            Volatile.Write(ref _tailCheckpointDue, 1);
         }
     }
 
@@ -1358,6 +1418,30 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             if (Pending is { } buffer)
             {
                 buffer.Clear(shrinkAbove: 256 * 1024);
+            }
+        }
+    }
+
+    /// <summary>Wakes the writer without writing anything (skipped when read).</summary>
+    private sealed class WakeOp : WriteOp
+    {
+        private WakeOp()
+            : base(NoCallback.Instance, null)
+        {
+        }
+
+        public static WakeOp Instance { get; } = new();
+
+        public override void Write(SqliteTransaction transaction)
+        {
+        }
+
+        private sealed class NoCallback : ICheckpointCallback
+        {
+            public static NoCallback Instance { get; } = new();
+
+            public void OnCheckpointed(object? token, Exception? fault)
+            {
             }
         }
     }

@@ -201,8 +201,9 @@ public sealed class SqliteCheckpointStoreTests
     public async Task QueueStep_WriterNeverIdle_LogRestartsInsteadOfGrowing()
     {
         // One commit per record and every record queued at once: the writer appends without a pause while the checkpointer
-        // copies the log, so a checkpoint running beside it never finds the log wholly copied. The writer copies the last
-        // frames itself between two commits; the log then starts again from its beginning and its file stops growing.
+        // copies the log, so a checkpoint running beside it never finds the log wholly copied. Every ForcedTailRounds
+        // checkpoints the writer copies the last frames itself between two commits; the log then starts again from its
+        // beginning and its file stops growing.
         using var dir = new TempDirectory();
         var path = dir.File("c.db");
         var big = new string('x', 64 * 1024);
@@ -210,6 +211,7 @@ public sealed class SqliteCheckpointStoreTests
         var done = new CountdownCallback(count);
         await using (var store = SqliteCheckpointStore.Open(new CheckpointOptions { Path = path, MaxBatchSize = 1 }, TimeProvider.System, NullLogger.Instance))
         {
+            store.ForcedTailRounds = 1;
             await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
             for (var i = 0; i < count; i++)
             {
@@ -221,12 +223,55 @@ public sealed class SqliteCheckpointStoreTests
             var log = new FileInfo(path + "-wal").Length;
             Assert.True(store.WalCheckpoints >= 2, $"Only {store.WalCheckpoints} WAL checkpoints ran for {count} records of 64 KB.");
             Assert.True(
-                log < 4 * SqliteCheckpointStore.WalCheckpointBytes,
+                log < 5 * SqliteCheckpointStore.WalCheckpointBytes,
                 $"The log grew to {log / (1024 * 1024)} MB for {count * big.Length / (1024 * 1024)} MB of records; it should start again after each checkpoint.");
         }
 
         await using var reopened = Open(path);
         Assert.Equal(count, (await reopened.LoadAsync("r"))!.Steps.Count);
+    }
+
+    [Fact]
+    public async Task QueueStep_WriterIdleAfterCheckpoint_NextCommitStartsTheLogAgain()
+    {
+        // A burst of writes longer than a checkpoint leaves frames the checkpointer never saw; once the writer has been idle
+        // for IdleBeforeTail it copies them, and the next commit starts the log from its beginning (SQLite counts each start
+        // in the log header's checkpoint sequence).
+        using var dir = new TempDirectory();
+        var path = dir.File("c.db");
+        var big = new string('x', 64 * 1024);
+        var count = (int)(3 * SqliteCheckpointStore.WalCheckpointBytes / big.Length);
+        var done = new CountdownCallback(count);
+        await using var store = SqliteCheckpointStore.Open(new CheckpointOptions { Path = path, MaxBatchSize = 1 }, TimeProvider.System, NullLogger.Instance);
+        store.ForcedTailRounds = int.MaxValue;
+        store.IdleBeforeTail = TimeSpan.FromMilliseconds(20);
+        await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
+        for (var i = 0; i < count; i++)
+        {
+            store.QueueStep("r", Record("s" + i, big), done, null);
+        }
+
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Null(done.Fault);
+        var before = LogCheckpointSequence(path);
+        for (var wait = 0; wait < 200 && store.TailCheckpoints == 0; wait++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(store.TailCheckpoints >= 1, $"The idle writer did not copy the log's last frames ({store.WalCheckpoints} checkpoints ran).");
+        await store.SaveStepAsync("r", Record("after"));
+        Assert.NotEqual(before, LogCheckpointSequence(path));
+        Assert.Equal(count + 1, (await store.LoadAsync("r"))!.Steps.Count);
+
+        static uint LogCheckpointSequence(string path)
+        {
+            // The WAL header: magic, format version, page size, then the checkpoint sequence (big-endian), bumped at each restart.
+            using var file = new FileStream(path + "-wal", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            Span<byte> header = stackalloc byte[16];
+            file.ReadExactly(header);
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
+        }
     }
 
     private sealed class CountdownCallback(int count) : ICheckpointCallback
