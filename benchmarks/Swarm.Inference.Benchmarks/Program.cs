@@ -34,13 +34,9 @@ if (args.Length > 0 && args[0] == "--verify-curve")
     var name = args.Length > 1 ? args[1] : "small";
     var threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
     var contexts = args.Length > 3 ? args[3].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [32];
-    var path = name switch
-    {
-        "wide-f32" => Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.Path(Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.WideF32Successor),
-        "f32" => Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.Path(Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.MemoryBoundF32Successor),
-        "q8_0" => Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.Path(Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.MemoryBoundSuccessor),
-        _ => Paths.Model(name),
-    };
+    var path = Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.LookupModel(name) is { } spec
+        ? Swarm.Inference.Benchmarks.Acceleration.AccelerationModels.Path(spec)
+        : Paths.Model(name);
     Swarm.Inference.LlamaBackend.Initialize();
     using var model = Swarm.Inference.LlamaModel.Load(path);
     foreach (var context in contexts)

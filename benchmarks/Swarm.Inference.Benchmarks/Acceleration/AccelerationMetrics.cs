@@ -59,9 +59,6 @@ public static class AccelerationMetrics
         Set(key, "tokens", list.Sum(r => r.GeneratedTokens));
         Set(key, "promptSeconds", list.Count == 0 ? 0 : list.Average(r => r.PromptSeconds));
         Set(key, "genSeconds", list.Count == 0 ? 0 : list.Max(r => r.ElapsedSeconds - r.PromptSeconds));
-        Set(key, "verifySeconds", list.Sum(r => r.VerifySeconds));
-        Set(key, "draftSeconds", list.Sum(r => r.DraftSeconds));
-        Set(key, "steps", steps);
         if (curve is not null)
         {
             // The verify cost averaged over the draft lengths the steps actually used (an adaptive K varies from step to
@@ -80,9 +77,7 @@ public static class AccelerationMetrics
             }
 
             Set(key, "verifyRelative", steps == 0 ? 1 : weighted / steps);
-
             Set(key, "draftRelative", draftRelative);
-            Set(key, "curveSingle", curve.SingleTokenSeconds);
             if (paired is { } plain && steps > 0 && list.Count > 0)
             {
                 var e = (double)list.Sum(r => r.GeneratedTokens) / steps;

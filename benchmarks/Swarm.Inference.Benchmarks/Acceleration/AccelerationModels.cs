@@ -70,6 +70,16 @@ public static class AccelerationModels
 
     public static string Path(SyntheticModelSpec spec) => SyntheticModels.GetOrCreate(spec);
 
+    /// <summary>The successor model a prompt-lookup name stands for: q8_0 (20 × 2048), f32 (12 × 1544, GEMM-declined) or
+    /// wide-f32 (2 × 4096); <see langword="null"/> for any other name.</summary>
+    public static SyntheticModelSpec? LookupModel(string name) => name switch
+    {
+        "q8_0" => MemoryBoundSuccessor,
+        "f32" => MemoryBoundF32Successor,
+        "wide-f32" => WideF32Successor,
+        _ => null,
+    };
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, VerifyCostCurve> Curves = new(StringComparer.Ordinal);
 
     /// <summary>The verify-cost curve of <paramref name="model"/> (1…25 tokens, median of 5 each), measured once per model

@@ -17,6 +17,10 @@ public sealed class PlainGreedy : IDisposable
     /// <summary>Gets the seconds of the whole last run, prompt included.</summary>
     public double LastTotalSeconds { get; private set; }
 
+    /// <summary>Gets the last run as the baseline of an adjacent invocation: its time per generated token (the generation phase
+    /// over its single-token decodes) and its whole time.</summary>
+    public (double SecondsPerToken, double TotalSeconds) LastTiming { get; private set; }
+
     /// <summary>Generates on a cleared KV cache and returns the tokens.</summary>
     public int[] Generate(int[] prompt, int tokens)
     {
@@ -43,6 +47,7 @@ public sealed class PlainGreedy : IDisposable
 
         LastGenerationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         LastTotalSeconds = Stopwatch.GetElapsedTime(begin).TotalSeconds;
+        LastTiming = (LastGenerationSeconds / Math.Max(1, tokens - 1), LastTotalSeconds);
         return output;
     }
 

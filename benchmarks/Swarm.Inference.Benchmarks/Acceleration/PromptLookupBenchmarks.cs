@@ -40,12 +40,7 @@ public class PromptLookupBenchmarks
     public void Setup()
     {
         LlamaBackend.Initialize();
-        var path = AccelerationModels.Path(Model switch
-        {
-            "f32" => AccelerationModels.MemoryBoundF32Successor,
-            "wide-f32" => AccelerationModels.WideF32Successor,
-            _ => AccelerationModels.MemoryBoundSuccessor,
-        });
+        var path = AccelerationModels.Path(AccelerationModels.LookupModel(Model) ?? AccelerationModels.MemoryBoundSuccessor);
         model = LlamaModel.Load(path);
 
         // Copy-heavy: the prompt is the whole printable cycle once around, from "/" back to "/" (96 characters), so every
@@ -87,7 +82,7 @@ public class PromptLookupBenchmarks
     public void PairedPlain()
     {
         plain.Generate(prompt, Tokens);
-        paired = (plain.LastGenerationSeconds / (Tokens - 1), plain.LastTotalSeconds);
+        paired = plain.LastTiming;
     }
 
     [Benchmark(Description = "prompt lookup")]

@@ -206,25 +206,16 @@ public sealed class SqliteCheckpointStoreTests
         // beginning and its file stops growing.
         using var dir = new TempDirectory();
         var path = dir.File("c.db");
-        var big = new string('x', 64 * 1024);
-        var count = (int)(10 * SqliteCheckpointStore.WalCheckpointBytes / big.Length);
-        var done = new CountdownCallback(count);
+        var count = (int)(10 * SqliteCheckpointStore.WalCheckpointBytes / BigRecordLength);
         await using (var store = SqliteCheckpointStore.Open(new CheckpointOptions { Path = path, MaxBatchSize = 1 }, TimeProvider.System, NullLogger.Instance))
         {
             store.ForcedTailRounds = 1;
-            await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
-            for (var i = 0; i < count; i++)
-            {
-                store.QueueStep("r", Record("s" + i, big), done, null);
-            }
-
-            await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            Assert.Null(done.Fault);
+            await QueueBigRecordsAsync(store, count);
             var log = new FileInfo(path + "-wal").Length;
             Assert.True(store.WalCheckpoints >= 2, $"Only {store.WalCheckpoints} WAL checkpoints ran for {count} records of 64 KB.");
             Assert.True(
                 log < 5 * SqliteCheckpointStore.WalCheckpointBytes,
-                $"The log grew to {log / (1024 * 1024)} MB for {count * big.Length / (1024 * 1024)} MB of records; it should start again after each checkpoint.");
+                $"The log grew to {log / (1024 * 1024)} MB for {count * BigRecordLength / (1024 * 1024)} MB of records; it should start again after each checkpoint.");
         }
 
         await using var reopened = Open(path);
@@ -239,20 +230,11 @@ public sealed class SqliteCheckpointStoreTests
         // in the log header's checkpoint sequence).
         using var dir = new TempDirectory();
         var path = dir.File("c.db");
-        var big = new string('x', 64 * 1024);
-        var count = (int)(3 * SqliteCheckpointStore.WalCheckpointBytes / big.Length);
-        var done = new CountdownCallback(count);
+        var count = (int)(3 * SqliteCheckpointStore.WalCheckpointBytes / BigRecordLength);
         await using var store = SqliteCheckpointStore.Open(new CheckpointOptions { Path = path, MaxBatchSize = 1 }, TimeProvider.System, NullLogger.Instance);
         store.ForcedTailRounds = int.MaxValue;
         store.IdleBeforeTail = TimeSpan.FromMilliseconds(20);
-        await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
-        for (var i = 0; i < count; i++)
-        {
-            store.QueueStep("r", Record("s" + i, big), done, null);
-        }
-
-        await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.Null(done.Fault);
+        await QueueBigRecordsAsync(store, count);
         var before = LogCheckpointSequence(path);
         for (var wait = 0; wait < 200 && store.TailCheckpoints == 0; wait++)
         {
@@ -272,6 +254,24 @@ public sealed class SqliteCheckpointStoreTests
             file.ReadExactly(header);
             return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
         }
+    }
+
+    private const int BigRecordLength = 64 * 1024;
+
+    /// <summary>Starts run "r" and queues <paramref name="count"/> records of 64 KB all at once (the writer never pauses
+    /// between them); returns once every one is committed.</summary>
+    private static async Task QueueBigRecordsAsync(SqliteCheckpointStore store, int count)
+    {
+        var big = new string('x', BigRecordLength);
+        var done = new CountdownCallback(count);
+        await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
+        for (var i = 0; i < count; i++)
+        {
+            store.QueueStep("r", Record("s" + i, big), done, null);
+        }
+
+        await done.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Null(done.Fault);
     }
 
     private sealed class CountdownCallback(int count) : ICheckpointCallback
