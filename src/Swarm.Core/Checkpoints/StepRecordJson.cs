@@ -64,6 +64,45 @@ internal static class StepRecordJson
         return bytes;
     }
 
+    /// <summary>Gets whether the record sets any of the fields that <see cref="SerializeExtras"/> writes.</summary>
+    /// <param name="record">The record.</param>
+    /// <returns><see langword="true"/> when it has a parent, files, spawned steps, failures, decisions or a nested run.</returns>
+    internal static bool HasExtras(StepRecord record) =>
+        record.ParentStepId is not null || record.Files is { Count: > 0 } || record.SpawnedSteps is { Count: > 0 } ||
+        record.Failures is { Count: > 0 } || record.Decisions is { Count: > 0 } || record.SubRun is not null;
+
+    /// <summary>
+    /// Writes the JSON object of the record's less common fields (parent step, files, spawned steps, failures, decisions, nested
+    /// run; the names and shapes of the full record) into this thread's buffer.
+    /// </summary>
+    /// <param name="record">The record.</param>
+    /// <returns>The UTF-8 JSON, valid until this thread serializes again.</returns>
+    internal static ReadOnlySpan<byte> SerializeExtras(StepRecord record)
+    {
+        var (buffer, writer) = t_writer ??= CreateWriter();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        if (record.ParentStepId is { } parent)
+        {
+            writer.WriteString(ParentStepId, parent);
+        }
+
+        WriteStrings(writer, Files, record.Files);
+        WriteObjects(writer, SpawnedSteps, record.SpawnedSteps);
+        WriteObjects(writer, Failures, record.Failures);
+        WriteObjects(writer, Decisions, record.Decisions);
+        if (record.SubRun is { } subRun)
+        {
+            writer.WritePropertyName(SubRun);
+            JsonSerializer.Serialize(writer, subRun, DurableJsonContext.Default.SwarmRunMetrics);
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+        return buffer.WrittenSpan;
+    }
+
     private static (ArrayBufferWriter<byte>, Utf8JsonWriter) CreateWriter()
     {
         var buffer = new ArrayBufferWriter<byte>(512);

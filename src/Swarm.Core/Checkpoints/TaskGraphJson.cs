@@ -57,7 +57,7 @@ internal static class TaskGraphJson
         writer.WriteEndObject();
     }
 
-    private static void WriteStep(Utf8JsonWriter writer, TaskStep step)
+    internal static void WriteStep(Utf8JsonWriter writer, TaskStep step)
     {
         writer.WriteStartObject();
         writer.WriteString(Id, step.Id);

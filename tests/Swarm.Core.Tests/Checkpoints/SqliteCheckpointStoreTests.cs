@@ -91,7 +91,7 @@ public sealed class SqliteCheckpointStoreTests
     }
 
     [Fact]
-    public async Task Open_SchemaV1File_MigratesToV2_KeepsRunsCheckpointsAndSequence()
+    public async Task Open_SchemaV1File_MigratesToCurrent_KeepsRunsCheckpointsAndSequence()
     {
         using var dir = new TempDirectory();
         var path = dir.File("v1.db");
@@ -132,8 +132,83 @@ public sealed class SqliteCheckpointStoreTests
         check.Open();
         using var version = check.CreateCommand();
         version.CommandText = "SELECT (SELECT version FROM swarm_schema) || '/' || (SELECT user_version FROM pragma_user_version);";
-        Assert.Equal("2/2", version.ExecuteScalar());
+        Assert.Equal($"{SqliteCheckpointStore.SchemaVersion}/{SqliteCheckpointStore.SchemaVersion}", version.ExecuteScalar());
+
+        // The view lists the migrated JSON rows and the new JSONB row alike.
+        version.CommandText = "SELECT group_concat(seq || ':' || step_id || ':' || status || ':' || (record ->> '$.output'), ' ') FROM (SELECT * FROM checkpoints WHERE run_id = 'old' ORDER BY seq);";
+        Assert.Equal("1:a:2:out-a 2:b:3:out-a 3:b:2:out-b", version.ExecuteScalar());
     }
+
+    [Fact]
+    public async Task SaveStepAsync_WritesJsonbRowsAndGraph_ViewRendersTheNamedRecords_LoadReadsThemBack()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("c.db");
+        var full = JsonbTests.FullRecord();
+        var graph = Graph(Step("a"), Step("b", "a"));
+        graph.Steps[1].Gates = ["lint"];
+        await using (var store = Open(path))
+        {
+            await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = graph, Status = SwarmRunStatus.Running });
+            await store.SaveStepAsync("r", Record("a"));
+            await store.SaveStepAsync("r", full);
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*), SUM(typeof(records) = 'blob' AND json_valid(records, 8)) FROM step_batches;";
+            using (var reader = command.ExecuteReader())
+            {
+                Assert.True(reader.Read());
+                Assert.Equal(reader.GetInt64(0), reader.GetInt64(1));
+            }
+
+            command.CommandText = "SELECT typeof(graph) = 'blob' AND json_valid(graph, 8) FROM runs WHERE run_id = 'r';";
+            Assert.Equal(1L, command.ExecuteScalar());
+            command.CommandText = "SELECT record FROM checkpoints WHERE run_id = 'r' AND seq = 2;";
+            var named = StepRecordJson.Normalize(System.Text.Json.JsonSerializer.Deserialize((string)command.ExecuteScalar()!, DurableJsonContext.Default.StepRecord)!);
+            Assert.Equal(Named(full), Named(named));
+        }
+
+        await using var reopened = Open(path);
+        var state = await reopened.LoadAsync("r");
+        Assert.NotNull(state);
+        Assert.Equal(Named(full), Named(state.Steps[1]));
+        Assert.Equal("out-a", state.Steps[0].Output);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(graph, DurableJsonContext.Default.TaskGraph), System.Text.Json.JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph));
+    }
+
+    [Theory]
+    [InlineData("UPDATE step_batches SET records = x'deadbeef';", "checkpoint row of run 'r' starting at checkpoint 1 is not well-formed JSONB")]
+    [InlineData("UPDATE step_batches SET records = jsonb('[1,2]');", "checkpoint row of run 'r' starting at checkpoint 1 is not valid step-record JSON")]
+    [InlineData("UPDATE runs SET graph = x'00ff00';", "stored graph of run 'r' is not well-formed JSONB")]
+    [InlineData("UPDATE runs SET graph = jsonb('{\"id\":\"g\"}');", "stored graph of run 'r' is not a valid task graph")]
+    public async Task LoadAsync_DamagedRow_ThrowsCheckpointSchemaExceptionNamingIt(string damage, string expected)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("c.db");
+        await using (var store = Open(path))
+        {
+            await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
+            await store.SaveStepAsync("r", Record("a"));
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = damage;
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        await using var reopened = Open(path);
+        var ex = await Assert.ThrowsAsync<CheckpointSchemaException>(async () => await reopened.LoadAsync("r"));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    private static string Named(StepRecord record) => System.Text.Json.JsonSerializer.Serialize(record, DurableJsonContext.Default.StepRecord);
 
     [Fact]
     public async Task PruneAsync_CutInsideAGroupCommitRow_KeepsTheRowsTail_StateUnchanged()
