@@ -18,6 +18,7 @@ namespace Swarm.Core.Benchmarks.Durable;
 /// group commit of a run writes).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class CheckpointCostBenchmarks
 {
     private readonly List<ServiceProvider> _providers = [];

@@ -13,6 +13,7 @@ namespace Swarm.Core.Benchmarks.Durable;
 /// handed to the operating system (synchronous=NORMAL, the default) or flushed to the disk (FlushToDisk, synchronous=FULL).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class CheckpointCostCrashShapeBenchmarks
 {
     private readonly List<ServiceProvider> _providers = [];

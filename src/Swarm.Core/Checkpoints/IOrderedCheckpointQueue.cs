@@ -15,4 +15,8 @@ internal interface IOrderedCheckpointQueue
     /// <summary>Queues a step's record (as <see cref="ICheckpointStore.SaveStepAsync"/>) behind every write queued before; returns at once.</summary>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
     void QueueStep(string runId, StepRecord record, ICheckpointCallback callback, object? token);
+
+    /// <summary>Queues a run's final status (as <see cref="ICheckpointStore.CompleteRunAsync"/>) behind every write queued before; returns at once.</summary>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    void QueueComplete(string runId, SwarmRunStatus status, ICheckpointCallback callback, object? token);
 }

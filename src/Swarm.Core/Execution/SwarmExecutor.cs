@@ -208,12 +208,6 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
 
             await run.StartAsync().ConfigureAwait(false);
             await run.Completion.ConfigureAwait(false);
-            if (checkpoint)
-            {
-                // Queued records (an ordered store) are durable, and their steps reported complete, before the run ends.
-                await run.DrainCheckpointsAsync().ConfigureAwait(false);
-            }
-            var wall = run.Elapsed;
             var (records, failures) = run.Snapshot();
             var status = failures.Count > 0 || records.Exists(r => r.Status == StepStatus.Failed)
                 ? SwarmRunStatus.Failed
@@ -222,6 +216,21 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
             {
                 status = SwarmRunStatus.Interrupted;
             }
+
+            var queue = checkpoint ? run.CheckpointQueue : null;
+            if (checkpoint)
+            {
+                // An ordered store commits the final status behind the run's last records, often in the same transaction.
+                if (queue is not null)
+                {
+                    run.QueueComplete(queue, status);
+                }
+
+                // Queued records (an ordered store) are durable, and their steps reported complete, before the run ends.
+                await run.DrainCheckpointsAsync().ConfigureAwait(false);
+            }
+
+            var wall = run.Elapsed;
 
             var result = new SwarmRunResult
             {
@@ -235,7 +244,7 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
                 Failures = failures,
             };
 
-            if (checkpoint)
+            if (checkpoint && queue is null)
             {
                 try
                 {

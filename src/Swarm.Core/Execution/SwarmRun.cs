@@ -586,6 +586,22 @@ internal sealed class SwarmRun : ICheckpointCallback
         }
     }
 
+    /// <summary>Queues the run's final status on the ordered queue (it commits after every record the run queued).</summary>
+    public void QueueComplete(IOrderedCheckpointQueue queue, SwarmRunStatus status)
+    {
+        Interlocked.Increment(ref _pendingCheckpoints);
+        try
+        {
+            queue.QueueComplete(RunId, status, this, token: null);
+        }
+#pragma warning disable CA1031 // A failing store must not stop the run; the fault is logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            OnCheckpointed(null, ex);
+        }
+    }
+
     /// <summary>Waits until every checkpoint this run queued is durable (and its StepCompleted event reported).</summary>
     public Task DrainCheckpointsAsync()
     {
