@@ -83,6 +83,15 @@ internal static class StepRecordJson
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
         writer.WriteStartObject();
+        WriteExtraFields(writer, record);
+        writer.WriteEndObject();
+        writer.Flush();
+        return buffer.WrittenSpan;
+    }
+
+    /// <summary>Writes the less common fields: parent step, files, spawned steps, failures, decisions, nested run.</summary>
+    private static void WriteExtraFields(Utf8JsonWriter writer, StepRecord record)
+    {
         if (record.ParentStepId is { } parent)
         {
             writer.WriteString(ParentStepId, parent);
@@ -97,10 +106,6 @@ internal static class StepRecordJson
             writer.WritePropertyName(SubRun);
             JsonSerializer.Serialize(writer, subRun, DurableJsonContext.Default.SwarmRunMetrics);
         }
-
-        writer.WriteEndObject();
-        writer.Flush();
-        return buffer.WrittenSpan;
     }
 
     private static (ArrayBufferWriter<byte>, Utf8JsonWriter) CreateWriter()
@@ -113,11 +118,6 @@ internal static class StepRecordJson
     {
         writer.WriteStartObject();
         writer.WriteString(StepId, record.StepId);
-        if (record.ParentStepId is { } parent)
-        {
-            writer.WriteString(ParentStepId, parent);
-        }
-
         WriteStrings(writer, DependsOn, record.DependsOn);
         writer.WriteString(Kind, Name(KindNames, (int)record.Kind, record.Kind));
         if (record.Role is { } role)
@@ -136,19 +136,10 @@ internal static class StepRecordJson
             writer.WriteString(Output, output);
         }
 
-        WriteStrings(writer, Files, record.Files);
         WriteTime(writer, StartOffset, record.StartOffset);
         WriteTime(writer, Duration, record.Duration);
         WriteTime(writer, WorkDuration, record.WorkDuration);
-        WriteObjects(writer, SpawnedSteps, record.SpawnedSteps);
-        WriteObjects(writer, Failures, record.Failures);
-        WriteObjects(writer, Decisions, record.Decisions);
-        if (record.SubRun is { } subRun)
-        {
-            writer.WritePropertyName(SubRun);
-            JsonSerializer.Serialize(writer, subRun, DurableJsonContext.Default.SwarmRunMetrics);
-        }
-
+        WriteExtraFields(writer, record);
         writer.WriteEndObject();
     }
 

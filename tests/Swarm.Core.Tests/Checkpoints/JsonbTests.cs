@@ -100,7 +100,7 @@ public sealed class JsonbTests : IDisposable
     {
         StepRecord[] records =
         [
-            FullRecord(),
+            DurableSamples.FullRecord(),
             new StepRecord { StepId = "minimal", Status = StepStatus.Succeeded },
             new StepRecord { StepId = "deps-only", Status = StepStatus.Skipped, Kind = StepKind.Tool, DependsOn = ["a", "b"], Role = "worker", Attempts = 1, Output = "o" },
             new StepRecord { StepId = "extras-only", Status = StepStatus.Failed, ParentStepId = "p", Output = null },
@@ -168,35 +168,10 @@ public sealed class JsonbTests : IDisposable
     [Fact]
     public void TaskGraph_PlainAndFullSteps_SqliteRendersIt_AndItReadsBackEqual()
     {
-        var nested = new TaskGraph { Id = "inner", Goal = "g2", Steps = [new TaskStep { Id = "n1", Instruction = "x" }] };
-        var graph = new TaskGraph
-        {
-            Id = "g",
-            Goal = "goal \"quoted\" ✓",
-            Budget = new TaskBudget { MaxSteps = 9, MaxTokens = 1000, MaxCost = 1.5m, MaxDuration = TimeSpan.FromMinutes(3) },
-            Steps =
-            [
-                new TaskStep { Id = "bare" },
-                new TaskStep { Id = "plain", Role = "coder", Instruction = "line\nbreak", DependsOn = ["bare"], Kind = StepKind.Tool, Tool = "noop" },
-                new TaskStep
-                {
-                    Id = "full",
-                    Role = "coder",
-                    Instruction = "do \"it\" ✓",
-                    DependsOn = ["bare", "plain"],
-                    Kind = StepKind.Graph,
-                    Tool = "t",
-                    Args = new Dictionary<string, string> { ["k"] = "v" },
-                    Gates = ["lint", "test"],
-                    Timeout = TimeSpan.FromSeconds(42),
-                    MaxAttempts = 4,
-                    Risk = RiskLevel.High,
-                    TaskType = "code",
-                    Graph = nested,
-                    Cache = new StepCachePolicy { TimeToLive = TimeSpan.FromHours(1), Version = "2" },
-                },
-            ],
-        };
+        var graph = DurableSamples.FullGraph();
+        graph.Goal = "goal \"quoted\" ✓";
+        graph.Steps.Insert(1, new TaskStep { Id = "plain", Role = "coder", Instruction = "line\nbreak", DependsOn = ["bare"], Kind = StepKind.Tool, Tool = "noop" });
+        graph.Steps[2].DependsOn = ["bare", "plain"];
 
         var writer = new JsonbWriter();
         TaskGraphJsonb.Write(writer, graph);
@@ -225,26 +200,6 @@ public sealed class JsonbTests : IDisposable
         var ex = Record.Exception(() => TaskGraphJsonb.Read(bytes));
         Assert.True(ex is JsonException or InvalidOperationException or FormatException, $"Reading {json} threw {ex?.GetType().Name ?? "nothing"}.");
     }
-
-    internal static StepRecord FullRecord() => new()
-    {
-        StepId = "s1",
-        ParentStepId = "p",
-        DependsOn = ["a", "b"],
-        Kind = StepKind.Procedure,
-        Role = "coder",
-        Status = StepStatus.Failed,
-        Attempts = 3,
-        Output = "line 1\n\"quoted\" <tag> & é ✓",
-        Files = ["out/a.txt", "b.sh"],
-        StartOffset = TimeSpan.FromMilliseconds(12.3456),
-        Duration = TimeSpan.FromDays(1.5),
-        WorkDuration = TimeSpan.FromTicks(7),
-        SpawnedSteps = [new TaskStep { Id = "child", Kind = StepKind.Tool, Tool = "noop", DependsOn = ["a"] }],
-        Failures = [new StepFailure { StepId = "s1", Attempt = 1, Category = FailureCategory.Code, Message = "boom", Role = "coder" }],
-        Decisions = [new FailureDecision(FailureAction.Escalate, "architect", "try harder", "code failed twice")],
-        SubRun = new SwarmRunMetrics { TotalSteps = 4, CriticalSteps = 2, Parallelism = 2, CriticalPath = ["x", "y"], WallTime = TimeSpan.FromSeconds(3) },
-    };
 
     private static string Named(StepRecord record) => JsonSerializer.Serialize(record, DurableJsonContext.Default.StepRecord);
 

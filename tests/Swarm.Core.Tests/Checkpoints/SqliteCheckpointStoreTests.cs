@@ -144,7 +144,7 @@ public sealed class SqliteCheckpointStoreTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("c.db");
-        var full = JsonbTests.FullRecord();
+        var full = DurableSamples.FullRecord();
         var graph = Graph(Step("a"), Step("b", "a"));
         graph.Steps[1].Gates = ["lint"];
         await using (var store = Open(path))

@@ -9,25 +9,7 @@ public sealed class StepRecordJsonTests
     [Fact]
     public void Serialize_FullRecord_ReadsBackEqualThroughTheStoreContext()
     {
-        var record = new StepRecord
-        {
-            StepId = "s1",
-            ParentStepId = "p",
-            DependsOn = ["a", "b"],
-            Kind = StepKind.Procedure,
-            Role = "coder",
-            Status = StepStatus.Failed,
-            Attempts = 3,
-            Output = "line 1\n\"quoted\" <tag> & é ✓",
-            Files = ["out/a.txt", "b.sh"],
-            StartOffset = TimeSpan.FromMilliseconds(12.3456),
-            Duration = TimeSpan.FromDays(1.5),
-            WorkDuration = TimeSpan.FromTicks(7),
-            SpawnedSteps = [Tool("child", "noop", "a")],
-            Failures = [new StepFailure { StepId = "s1", Attempt = 1, Category = FailureCategory.Code, Message = "boom", Role = "coder" }],
-            Decisions = [new FailureDecision(FailureAction.Escalate, "architect", "try harder", "code failed twice")],
-            SubRun = new SwarmRunMetrics { TotalSteps = 4, CriticalSteps = 2, Parallelism = 2, CriticalPath = ["x", "y"], WallTime = TimeSpan.FromSeconds(3) },
-        };
+        var record = DurableSamples.FullRecord();
 
         var compact = StepRecordJson.Serialize(record);
         var back = JsonSerializer.Deserialize(compact, DurableJsonContext.Default.StepRecord)!;
@@ -77,34 +59,7 @@ public sealed class StepRecordJsonTests
     [Fact]
     public void TaskGraphJson_OmitsDefaults_AndReadsBackEqualForEveryProperty()
     {
-        var nested = new TaskGraph { Id = "inner", Goal = "g2", Steps = [new TaskStep { Id = "n1", Instruction = "x" }] };
-        var graph = new TaskGraph
-        {
-            Id = "g",
-            Goal = "goal",
-            Budget = new TaskBudget { MaxSteps = 9, MaxTokens = 1000, MaxCost = 1.5m, MaxDuration = TimeSpan.FromMinutes(3) },
-            Steps =
-            [
-                new TaskStep { Id = "bare" },
-                new TaskStep
-                {
-                    Id = "full",
-                    Role = "coder",
-                    Instruction = "do \"it\" ✓",
-                    DependsOn = ["bare"],
-                    Kind = StepKind.Graph,
-                    Tool = "t",
-                    Args = new Dictionary<string, string> { ["k"] = "v" },
-                    Gates = ["lint", "test"],
-                    Timeout = TimeSpan.FromSeconds(42),
-                    MaxAttempts = 4,
-                    Risk = RiskLevel.High,
-                    TaskType = "code",
-                    Graph = nested,
-                    Cache = new StepCachePolicy { TimeToLive = TimeSpan.FromHours(1), Version = "2" },
-                },
-            ],
-        };
+        var graph = DurableSamples.FullGraph();
 
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
