@@ -144,18 +144,20 @@ public sealed class LlamaBatchedDecoderTests(LlamaFixture fixture)
     [Fact]
     public async Task Stop_EndsSequenceWithStoppedReason()
     {
-        await using var decoder = new LlamaBatchedDecoder(fixture.Model, new LlamaBatchedDecoderOptions { MaxSequenceCount = 1, SequenceContextSize = 256, BatchSize = 64 });
-        var sequence = decoder.Submit(fixture.Model.Vocab.Tokenize("stop"), new LlamaGenerationOptions { MaxTokens = 10_000, StopAtEndOfGeneration = false });
+        // The decoder runs ahead of the reader (tokens are buffered): a context it could fill before a slow reader's first
+        // token arrives would end the sequence as ContextFull instead, so the context is long and the reader stops at once.
+        await using var decoder = new LlamaBatchedDecoder(fixture.Model, new LlamaBatchedDecoderOptions { MaxSequenceCount = 1, SequenceContextSize = 4096, BatchSize = 64 });
+        var sequence = decoder.Submit(fixture.Model.Vocab.Tokenize("stop"), new LlamaGenerationOptions { MaxTokens = 100_000, StopAtEndOfGeneration = false });
 
+        var read = 0;
         await foreach (var token in sequence.ReadAllAsync())
         {
-            if (sequence.GeneratedTokenCount >= 4)
-            {
-                sequence.Stop();
-            }
+            read++;
+            sequence.Stop();
         }
 
         Assert.Equal(LlamaFinishReason.Stopped, await sequence.Completion);
+        Assert.InRange(read, 1, 4095);
     }
 
     [Fact]

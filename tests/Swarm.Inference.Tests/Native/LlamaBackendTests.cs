@@ -88,29 +88,6 @@ public sealed class LlamaBackendTests(LlamaFixture fixture)
     }
 
     [Fact]
-    public void NativeLog_ContinuationLine_KeepsPreviousLevel()
-    {
-        var logger = new FakeLogger();
-        NativeLog.SetLogger(logger);
-        try
-        {
-            NativeLog.Handle(3, "first part ");
-            NativeLog.Handle(5, "continued\n");
-            NativeLog.Handle(2, "info line\n");
-        }
-        finally
-        {
-            NativeLog.SetLogger(null);
-        }
-
-        var records = logger.Collector.GetSnapshot();
-        Assert.Equal(2, records.Count);
-        Assert.Equal(LogLevel.Warning, records[0].Level);
-        Assert.Equal("llama.cpp: first part continued", records[0].Message);
-        Assert.Equal(LogLevel.Information, records[1].Level);
-    }
-
-    [Fact]
     public void LoadModel_WithLoggerFactory_ForwardsNativeLog()
     {
         var collector = new FakeLogCollector();
