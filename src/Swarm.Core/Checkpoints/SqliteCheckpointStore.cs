@@ -366,8 +366,8 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             return;
         }
 
-        // The graph goes to SQLite as UTF-8 from a pooled buffer: no large string per run.
-        // Serialized here, on the writer: a task on the thread pool would queue behind the run's first steps.
+        // The graph goes to SQLite as JSONB from the writer's reused buffer: no large string or array per run.
+        // Encoded here, on the writer: a task on the thread pool would queue behind the run's first steps.
         var graph = _graphWriter;
         graph.Reset();
         TaskGraphJsonb.Write(graph, state.Graph);
@@ -400,13 +400,12 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     /// <summary>Writes a run's final status on the writer (behind every record queued before) and forgets its cached sequence.</summary>
     private void WriteComplete(string runId, SwarmRunStatus status, long now)
     {
-        UpdateRun(Key(runId), status, now);
+        var key = Key(runId);
+        UpdateRun(key, status, now);
 
         // The writer's sequence cache holds live runs only; a later resume reads the last sequence back from the file.
-        if (_sequences.Remove(runId, out var key))
-        {
-            key.Pending?.Dispose();
-        }
+        _sequences.Remove(runId);
+        key.Pending?.Dispose();
     }
 
     private void UpdateRun(RunKey key, SwarmRunStatus status, long now)
@@ -469,7 +468,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         long updated;
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT CASE WHEN typeof(graph) <> 'blob' THEN graph WHEN json_valid(graph, 8) THEN json(graph) END, status, started_at, updated_at, base_through, base_records, typeof(graph) = 'blob' FROM runs WHERE run_id = $run;";
+            command.CommandText = "SELECT " + AsJsonText("graph") + ", status, started_at, updated_at, base_through, base_records FROM runs WHERE run_id = $run;";
             command.Parameters.AddWithValue("$run", runId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -480,13 +479,13 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             state = new SwarmRunState
             {
                 RunId = runId,
-                Graph = DeserializeGraph(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetBoolean(6), runId),
-                Status = (SwarmRunStatus)reader.GetInt32(1),
-                StartedAt = FromUnix(reader.GetInt64(2)),
+                Graph = DeserializeGraph(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetBoolean(1), runId),
+                Status = (SwarmRunStatus)reader.GetInt32(2),
+                StartedAt = FromUnix(reader.GetInt64(3)),
             };
-            updated = reader.GetInt64(3);
-            baseThrough = reader.IsDBNull(4) ? null : reader.GetInt32(4);
-            baseRecords = reader.IsDBNull(5) ? null : reader.GetString(5);
+            updated = reader.GetInt64(4);
+            baseThrough = reader.IsDBNull(5) ? null : reader.GetInt32(5);
+            baseRecords = reader.IsDBNull(6) ? null : reader.GetString(6);
         }
 
         if (upTo is { } limit && baseThrough is { } compacted && limit < compacted)
@@ -543,7 +542,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         SqliteConnection connection, string runId, int upTo, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT first_seq, " + RecordsAsJson + ", created_at FROM step_batches WHERE run_id = $run AND first_seq <= $upTo ORDER BY first_seq;";
+        command.CommandText = "SELECT first_seq, " + AsJsonText("records") + ", created_at FROM step_batches WHERE run_id = $run AND first_seq <= $upTo ORDER BY first_seq;";
         command.Parameters.AddWithValue("$run", runId);
         command.Parameters.AddWithValue("$upTo", upTo);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -579,10 +578,12 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     }
 
     /// <summary>
-    /// The columns a read of <c>step_batches</c> selects for a row's records: its JSON text (SQLite renders a JSONB row, schema v3,
-    /// as text; a row written by schema v2 is JSON text already) and whether the records are positional (JSONB rows).
+    /// The two columns a read selects for a stored JSON value (a row's records, a run's graph): its JSON text — SQLite renders
+    /// JSONB (schema v3) as text, null when it is not well-formed; a value written by schema v2 is JSON text already — and
+    /// whether it was JSONB (then its fields go by position).
     /// </summary>
-    private const string RecordsAsJson = "CASE WHEN typeof(records) <> 'blob' THEN records WHEN json_valid(records, 8) THEN json(records) END, typeof(records) = 'blob'";
+    private static string AsJsonText(string column) =>
+        $"CASE WHEN typeof({column}) <> 'blob' THEN {column} WHEN json_valid({column}, 8) THEN json({column}) END, typeof({column}) = 'blob'";
 
     private static List<StepRecord> DeserializeRecords(string? json, bool positional, string runId, int firstSequence)
     {
@@ -863,7 +864,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             using (var command = connection.CreateCommand())
             {
                 command.Transaction = transaction;
-                command.CommandText = "SELECT batch_id, first_seq, " + RecordsAsJson + ", created_at FROM step_batches WHERE run_id = $run AND first_seq <= $cut ORDER BY first_seq;";
+                command.CommandText = "SELECT batch_id, first_seq, " + AsJsonText("records") + ", created_at FROM step_batches WHERE run_id = $run AND first_seq <= $cut ORDER BY first_seq;";
                 command.Parameters.AddWithValue("$run", runId);
                 command.Parameters.AddWithValue("$cut", cut);
                 using var reader = command.ExecuteReader();

@@ -217,15 +217,15 @@ internal sealed class SwarmExecutor : ISwarmExecutor, IDisposable
                 status = SwarmRunStatus.Interrupted;
             }
 
+            // An ordered store commits the final status behind the run's last records, often in the same transaction.
             var queue = checkpoint ? run.CheckpointQueue : null;
+            if (queue is not null)
+            {
+                run.QueueComplete(queue, status);
+            }
+
             if (checkpoint)
             {
-                // An ordered store commits the final status behind the run's last records, often in the same transaction.
-                if (queue is not null)
-                {
-                    run.QueueComplete(queue, status);
-                }
-
                 // Queued records (an ordered store) are durable, and their steps reported complete, before the run ends.
                 await run.DrainCheckpointsAsync().ConfigureAwait(false);
             }

@@ -571,36 +571,12 @@ internal sealed class SwarmRun : ICheckpointCallback
     }
 
     /// <summary>Queues the run's start record on the ordered queue (it commits before any of the run's step records).</summary>
-    public void QueueStart(IOrderedCheckpointQueue queue, SwarmRunState state)
-    {
-        Interlocked.Increment(ref _pendingCheckpoints);
-        try
-        {
-            queue.QueueStart(state, this, token: null);
-        }
-#pragma warning disable CA1031 // A failing store must not stop the run; the fault is logged.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            OnCheckpointed(null, ex);
-        }
-    }
+    public void QueueStart(IOrderedCheckpointQueue queue, SwarmRunState state) =>
+        QueueWrite(token: null, (queue, state), static (a, run, _) => a.queue.QueueStart(a.state, run, token: null));
 
     /// <summary>Queues the run's final status on the ordered queue (it commits after every record the run queued).</summary>
-    public void QueueComplete(IOrderedCheckpointQueue queue, SwarmRunStatus status)
-    {
-        Interlocked.Increment(ref _pendingCheckpoints);
-        try
-        {
-            queue.QueueComplete(RunId, status, this, token: null);
-        }
-#pragma warning disable CA1031 // A failing store must not stop the run; the fault is logged.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            OnCheckpointed(null, ex);
-        }
-    }
+    public void QueueComplete(IOrderedCheckpointQueue queue, SwarmRunStatus status) =>
+        QueueWrite(token: null, (queue, status), static (a, run, _) => a.queue.QueueComplete(run.RunId, a.status, run, token: null));
 
     /// <summary>Waits until every checkpoint this run queued is durable (and its StepCompleted event reported).</summary>
     public Task DrainCheckpointsAsync()
@@ -639,18 +615,22 @@ internal sealed class SwarmRun : ICheckpointCallback
         }
     }
 
-    private void QueueCheckpoint(IOrderedCheckpointQueue queue, StepNode node, StepRecord record)
+    private void QueueCheckpoint(IOrderedCheckpointQueue queue, StepNode node, StepRecord record) =>
+        QueueWrite(node, (queue, record), static (a, run, token) => a.queue.QueueStep(run.RunId, a.record, run, token));
+
+    /// <summary>Counts a write as pending (<see cref="DrainCheckpointsAsync"/> waits for it) and queues it; a store that refuses it reports the fault as its outcome.</summary>
+    private void QueueWrite<TArgs>(object? token, TArgs args, Action<TArgs, SwarmRun, object?> queue)
     {
         Interlocked.Increment(ref _pendingCheckpoints);
         try
         {
-            queue.QueueStep(RunId, record, this, node);
+            queue(args, this, token);
         }
 #pragma warning disable CA1031 // A failing store must not stop the run; the fault is logged.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            OnCheckpointed(node, ex);
+            OnCheckpointed(token, ex);
         }
     }
 

@@ -169,13 +169,13 @@ public sealed class SqliteCheckpointStoreTests
             Assert.Equal(1L, command.ExecuteScalar());
             command.CommandText = "SELECT record FROM checkpoints WHERE run_id = 'r' AND seq = 2;";
             var named = StepRecordJson.Normalize(System.Text.Json.JsonSerializer.Deserialize((string)command.ExecuteScalar()!, DurableJsonContext.Default.StepRecord)!);
-            Assert.Equal(Named(full), Named(named));
+            Assert.Equal(DurableSamples.Named(full), DurableSamples.Named(named));
         }
 
         await using var reopened = Open(path);
         var state = await reopened.LoadAsync("r");
         Assert.NotNull(state);
-        Assert.Equal(Named(full), Named(state.Steps[1]));
+        Assert.Equal(DurableSamples.Named(full), DurableSamples.Named(state.Steps[1]));
         Assert.Equal("out-a", state.Steps[0].Output);
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(graph, DurableJsonContext.Default.TaskGraph), System.Text.Json.JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph));
     }
@@ -207,8 +207,6 @@ public sealed class SqliteCheckpointStoreTests
         var ex = await Assert.ThrowsAsync<CheckpointSchemaException>(async () => await reopened.LoadAsync("r"));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
-
-    private static string Named(StepRecord record) => System.Text.Json.JsonSerializer.Serialize(record, DurableJsonContext.Default.StepRecord);
 
     [Fact]
     public async Task PruneAsync_CutInsideAGroupCommitRow_KeepsTheRowsTail_StateUnchanged()

@@ -52,4 +52,7 @@ public static class DurableSamples
             },
         ],
     };
+
+    /// <summary>The record as the store's source-generated context names it: the reference a round trip must reproduce.</summary>
+    public static string Named(StepRecord record) => System.Text.Json.JsonSerializer.Serialize(record, DurableJsonContext.Default.StepRecord);
 }
