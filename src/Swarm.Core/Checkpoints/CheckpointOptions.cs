@@ -24,6 +24,16 @@ public sealed class CheckpointOptions
     [Range(1, 100_000)]
     public int MaxBatchSize { get; set; } = 512;
 
+    /// <summary>Gets or sets how long the checkpoint writer waits, after a completion reaches an idle queue, for more completions to commit in the same transaction.</summary>
+    /// <value>
+    /// The default value is 1 millisecond. A step's completion is reported (and survives a crash) at most about this much later;
+    /// a batch that reaches <see cref="MaxBatchSize"/>, a run's end and any write a caller waits for (a non-idempotent tool's
+    /// journal entry, an interrupt) commit at once. Between fast tool calls one commit then holds hundreds of completions
+    /// instead of a few, and every commit rewrites the table and index pages it touches. <see cref="TimeSpan.Zero"/> commits
+    /// as soon as the writer is free. Measured on the monotonic clock, not the host's <see cref="TimeProvider"/>.
+    /// </value>
+    public TimeSpan CommitDelay { get; set; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>Gets or sets what a resumed run does with a non-idempotent tool call that was in flight when the process stopped.</summary>
     /// <value>The default value is <see cref="InFlightToolPolicy.RequireApproval"/>.</value>
     public InFlightToolPolicy InFlightNonIdempotentTools { get; set; } = InFlightToolPolicy.RequireApproval;

@@ -20,6 +20,11 @@ internal sealed class CheckpointOptionsRulesValidator : IValidateOptions<SwarmOp
             failures.Add($"SwarmOptions.Checkpoints.InterruptWait is {checkpoints.InterruptWait}; it must not be negative.");
         }
 
+        if (checkpoints.CommitDelay < TimeSpan.Zero || checkpoints.CommitDelay > TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"SwarmOptions.Checkpoints.CommitDelay is {checkpoints.CommitDelay}; it must be between zero and ten seconds.");
+        }
+
         if (checkpoints.InterruptTimeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             failures.Add($"SwarmOptions.Checkpoints.InterruptTimeout is {timeout}; it must be positive or null.");

@@ -97,30 +97,17 @@ internal sealed class JsonbWriter
         _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
     }
 
-    /// <summary>Writes a short string in one pass when it is all ASCII (step ids, roles, short outputs); false, writing nothing, otherwise.</summary>
+    /// <summary>Writes a short string when it is all ASCII (step ids, roles, short outputs); false, writing nothing, otherwise.</summary>
     private bool TryWriteShortAscii(string value)
     {
         var header = HeaderLength(value.Length);
         Ensure(header + value.Length);
-        var payload = _buffer.AsSpan(_length + header, value.Length);
-        var type = Text;
-        for (var i = 0; i < value.Length; i++)
+        if (System.Text.Ascii.FromUtf16(value, _buffer.AsSpan(_length + header, value.Length), out _) != OperationStatus.Done)
         {
-            var c = value[i];
-            if (c >= 0x80)
-            {
-                return false;
-            }
-
-            if (c < 0x20 || c == '"' || c == '\\')
-            {
-                type = TextRaw;
-            }
-
-            payload[i] = (byte)c;
+            return false;
         }
 
-        EncodeHeader(_buffer.AsSpan(_length, header), type, value.Length);
+        EncodeHeader(_buffer.AsSpan(_length, header), value.AsSpan().ContainsAny(MustEscape) ? TextRaw : Text, value.Length);
         _length += header + value.Length;
         return true;
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -38,6 +39,8 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly int _maxBatch;
+    private readonly long _commitDelay;
+    private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
     private readonly Thread _writerThread;
     private readonly Thread? _checkpointerThread;
     private readonly SemaphoreSlim _checkpointSignal = new(0);
@@ -50,7 +53,24 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private int _roundsSinceTail;
     private long _tailCheckpoints;
     private int _disposed;
+    private int _closing;
+
+    // The time of the transaction being written (the writer's; read once per commit).
+    private long _batchTime;
+
+    // The run the writer looked up last: consecutive records of one run skip the dictionary.
+    private string? _lastRunId;
+    private RunKey? _lastRunKey;
     private long _batches;
+
+    // Writes queued and not yet drained by the writer (producers add, the writer subtracts what it drains).
+    private int _queued;
+
+    // Writes queued that someone waits for: while there are any, the writer commits without gathering.
+    private int _awaitedQueued;
+
+    // Set while the writer sleeps for lack of writes: the next write wakes it.
+    private int _writerIdle;
 
     private SqliteCheckpointStore(string connectionString, SqliteConnection writer, CheckpointOptions options, bool inMemory, TimeProvider timeProvider, ILogger logger)
     {
@@ -59,6 +79,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _timeProvider = timeProvider;
         _logger = logger;
         _maxBatch = options.MaxBatchSize;
+        _commitDelay = (long)(options.CommitDelay.TotalSeconds * Stopwatch.Frequency);
         _flushToDisk = options.FlushToDisk;
         // The two statements of the hot path bind UTF-8 spans straight into SQLite (no per-row strings, parameter objects or readers).
         _insertBatch = PrepareRaw(writer, "INSERT INTO step_batches(run_id, first_seq, last_seq, created_at, records) VALUES(?1, ?2, ?3, ?4, ?5)");
@@ -91,8 +112,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     /// </summary>
     internal int ForcedTailRounds { get; set; } = 16;
 
-    /// <summary>Gets or sets a value indicating whether the writer yields the processor once before a commit that is not full, to gather more writes into it.</summary>
-    internal bool GatherBeforeCommit { get; set; } = true;
+    private static readonly long TicksPerMillisecond = Stopwatch.Frequency / 1000;
 
     /// <summary>Gets or sets how long the writer must have had nothing to write before it copies the log's last frames.</summary>
     internal TimeSpan IdleBeforeTail { get; set; } = TimeSpan.FromMilliseconds(50);
@@ -344,7 +364,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentNullException.ThrowIfNull(record);
-        return EnqueueAsync(new StepOp(this, runId, StepRecordJsonb.Encode(record), ToUnix(_timeProvider.GetUtcNow()), callback: null, token: null), cancellationToken);
+        return EnqueueAsync(new StepOp(this, runId, StepRecordJsonb.Encode(record), callback: null, token: null), cancellationToken);
     }
 
     public void QueueStep(string runId, StepRecord record, ICheckpointCallback callback, object? token)
@@ -352,7 +372,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         ArgumentException.ThrowIfNullOrEmpty(runId);
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(callback);
-        Queue(new StepOp(this, runId, StepRecordJsonb.Encode(record), ToUnix(_timeProvider.GetUtcNow()), callback, token));
+        Queue(new StepOp(this, runId, StepRecordJsonb.Encode(record), callback, token));
     }
 
     /// <summary>Writes a run's start on the writer: a new run gets its graph and any records it starts with; a known run only its status.</summary>
@@ -405,6 +425,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
         // The writer's sequence cache holds live runs only; a later resume reads the last sequence back from the file.
         _sequences.Remove(runId);
+        _lastRunId = null;
         key.Pending?.Dispose();
     }
 
@@ -812,7 +833,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
                 var cacheRemoved = NonQuery(connection, transaction, "DELETE FROM step_cache WHERE expires_at IS NOT NULL AND expires_at <= $now;", ("$now", nowUnix));
                 var toolCallsRemoved = NonQuery(connection, transaction, $"DELETE FROM tool_calls WHERE finished = 1 AND run_id IN (SELECT run_id FROM runs WHERE {Finished});");
-                _sequences.Clear();
+                ForgetRuns();
                 report = new RetentionReport { RunsRemoved = runsRemoved, CheckpointsCompacted = compacted, CacheEntriesRemoved = cacheRemoved, ToolCallsRemoved = toolCallsRemoved };
             },
             cancellationToken).ConfigureAwait(false);
@@ -983,18 +1004,33 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     /// <summary>The writer's cached state of a run: its id in UTF-8 and its last checkpoint sequence (-1: not read yet).</summary>
     private RunKey Key(string runId)
     {
+        if (ReferenceEquals(runId, _lastRunId))
+        {
+            return _lastRunKey!;
+        }
+
         if (!_sequences.TryGetValue(runId, out var key))
         {
             if (_sequences.Count >= 4096 && _pendingRuns.Count == 0)
             {
-                _sequences.Clear();
+                ForgetRuns();
             }
 
             key = new RunKey(Encoding.UTF8.GetBytes(runId));
             _sequences[runId] = key;
         }
 
+        _lastRunId = runId;
+        _lastRunKey = key;
         return key;
+    }
+
+    /// <summary>Drops the writer's cached state of every run (after a failed commit, or when the cache grew too big).</summary>
+    private void ForgetRuns()
+    {
+        _sequences.Clear();
+        _lastRunId = null;
+        _lastRunKey = null;
     }
 
     private static sqlite3_stmt PrepareRaw(SqliteConnection connection, string sql)
@@ -1073,51 +1109,50 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(op), this);
+
+        // The writer is woken straight from here, never through the thread pool: on a busy pool a wake-up queued there waits
+        // behind the run's own work items (the writer then slept through a whole 1,500-step run and committed it at the end).
+        var queued = Interlocked.Increment(ref _queued);
+        if (op.CommitsAtOnce)
+        {
+            Interlocked.Increment(ref _awaitedQueued);
+            _wake.Set();
+        }
+        else if (queued == _maxBatch || Volatile.Read(ref _writerIdle) != 0)
+        {
+            _wake.Set();
+        }
     }
 
+    /// <summary>
+    /// The writer: waits for a first write, gathers the writes queued within <see cref="CheckpointOptions.CommitDelay"/> after it
+    /// (less when a batch fills up or a write is awaited), commits them in one transaction, in queue order, and goes on.
+    /// </summary>
+    /// <remarks>
+    /// The waits use the monotonic clock, not the store's <see cref="TimeProvider"/>: they only pace the writer, and a frozen test
+    /// clock must not hold checkpoints back.
+    /// </remarks>
     private void WriterLoop()
     {
         var batch = new List<WriteOp>(_maxBatch);
         var reader = _writes.Reader;
         while (true)
         {
-            // Group commit: everything queued while the previous commit ran goes into the next transaction, in queue order.
-            Drain(reader, batch);
-
-            if (batch.Count == 0)
+            if (Volatile.Read(ref _queued) <= 0)
             {
-                var wait = reader.WaitToReadAsync();
-                if (wait.IsCompleted)
-                {
-                    if (!wait.Result)
-                    {
-                        break;
-                    }
-
-                    continue;
-                }
-
-                var waiting = wait.AsTask();
-                if (Volatile.Read(ref _tailCheckpointDue) != 0)
-                {
-                    // Idle for a while: the moment to let the log start again (the copy syncs the files; no commit waits behind
-                    // it). Not at once: between short runs back to back an idle writer is busy again within a millisecond.
-#pragma warning disable VSTHRD002 // This thread exists to wait for writes; blocking it is the point.
-                    var first = Task.WhenAny(waiting, Task.Delay(IdleBeforeTail, _timeProvider)).GetAwaiter().GetResult();
-#pragma warning restore VSTHRD002
-                    if (first != waiting)
-                    {
-                        TryCheckpointTail();
-                    }
-                }
-
-#pragma warning disable VSTHRD002 // This thread exists to wait for writes; blocking it is the point.
-                if (!waiting.GetAwaiter().GetResult())
-#pragma warning restore VSTHRD002
+                if (reader.Completion.IsCompleted)
                 {
                     break;
                 }
 
+                WaitIdle(reader);
+                continue;
+            }
+
+            Gather();
+            Interlocked.Add(ref _queued, -Drain(reader, batch));
+            if (batch.Count == 0)
+            {
                 continue;
             }
 
@@ -1127,31 +1162,89 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                 TryCheckpointTail();
             }
 
-            if (GatherBeforeCommit && batch.Count < _maxBatch)
-            {
-                // Gather: give the processor up once, so that producers ready to run queue their completions into this
-                // transaction rather than the next. Between short tool calls the writer otherwise wakes for every few
-                // completions (about 60 commits for the 1,500 calls of the crash test's swarm, 11 with the yield), and every
-                // commit rewrites the pages it touches. On an idle processor the yield returns at once.
-                Thread.Yield();
-                Drain(reader, batch);
-            }
-
             BeforeCommit?.Invoke();
             CommitOrRetry(batch);
             batch.Clear();
         }
     }
 
-    private void Drain(ChannelReader<WriteOp> reader, List<WriteOp> batch)
+    /// <summary>Sleeps until a write is queued or the store closes; after <see cref="IdleBeforeTail"/> idle, copies the log's tail if due.</summary>
+    private void WaitIdle(ChannelReader<WriteOp> reader)
     {
-        while (batch.Count < _maxBatch && reader.TryRead(out var op))
+        _wake.Reset();
+
+        // Full fence: a producer that queued before this either sees the flag and wakes the writer, or its count is seen below.
+        Interlocked.Exchange(ref _writerIdle, 1);
+        if (Volatile.Read(ref _queued) <= 0 && !reader.Completion.IsCompleted)
         {
-            if (op is not WakeOp)
+            if (Volatile.Read(ref _tailCheckpointDue) != 0)
             {
-                batch.Add(op);
+                // Idle for a while: the moment to let the log start again (the copy syncs the files; no commit waits behind it).
+                // Not at once: between short runs back to back an idle writer is busy again within a millisecond.
+                if (!_wake.Wait(IdleBeforeTail))
+                {
+                    TryCheckpointTail();
+                }
+            }
+            else
+            {
+                _wake.Wait();
             }
         }
+
+        Volatile.Write(ref _writerIdle, 0);
+    }
+
+    /// <summary>
+    /// Waits up to the commit delay for more writes to join the first one, so that one transaction holds many completions
+    /// (each commit rewrites the table and index pages it touches). Ends early when a write is awaited, the batch is full, or
+    /// the store closes.
+    /// </summary>
+    private void Gather()
+    {
+        if (_commitDelay <= 0)
+        {
+            return;
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + _commitDelay;
+        while (true)
+        {
+            _wake.Reset();
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref _awaitedQueued) > 0 || Volatile.Read(ref _queued) >= _maxBatch || Volatile.Read(ref _closing) != 0)
+            {
+                return;
+            }
+
+            var left = deadline - Stopwatch.GetTimestamp();
+            if (left <= 0)
+            {
+                return;
+            }
+
+            // Whole milliseconds (the wait's resolution), rounded up: never a busy loop of zero-length waits.
+            _wake.Wait((int)Math.Min(int.MaxValue, (left + TicksPerMillisecond - 1) / TicksPerMillisecond));
+        }
+    }
+
+    private int Drain(ChannelReader<WriteOp> reader, List<WriteOp> batch)
+    {
+        var read = 0;
+        var awaited = 0;
+        while (batch.Count < _maxBatch && reader.TryRead(out var op))
+        {
+            batch.Add(op);
+            read++;
+            awaited += op.CommitsAtOnce ? 1 : 0;
+        }
+
+        if (awaited > 0)
+        {
+            Interlocked.Add(ref _awaitedQueued, -awaited);
+        }
+
+        return read;
     }
 
     private void CommitOrRetry(List<WriteOp> batch)
@@ -1165,7 +1258,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 #pragma warning restore CA1031
         {
             Log.CheckpointBatchFailed(_logger, batchFault, batch.Count);
-            _sequences.Clear();
+            ForgetRuns();
             foreach (var op in batch)
             {
                 try
@@ -1176,7 +1269,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
-                    _sequences.Clear();
+                    ForgetRuns();
                     op.Complete(ex);
                     continue;
                 }
@@ -1247,7 +1340,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                 Interlocked.Increment(ref _roundsSinceTail);
                 Volatile.Write(ref _tailCheckpointDue, 1);
                 // A writer already idle is waiting for writes only: wake it, so that it starts counting its idle time.
-                _writes.Writer.TryWrite(WakeOp.Instance);
+                _wake.Set();
             }
 #pragma warning disable CA1031 // A failed checkpoint is retried at the next signal; the log stays valid meanwhile.
             catch (Exception ex)
@@ -1315,6 +1408,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
     private void CommitBatch(List<WriteOp> batch)
     {
+        _batchTime = ToUnix(_timeProvider.GetUtcNow());
         try
         {
             using var transaction = _writer.BeginTransaction(deferred: false);
@@ -1410,8 +1504,11 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             return;
         }
 
+        Volatile.Write(ref _closing, 1);
         _writes.Writer.TryComplete();
+        _wake.Set();
         await Task.Run(_writerThread.Join).ConfigureAwait(false);
+        _wake.Dispose();
         await Task.Run(StopCheckpointer).ConfigureAwait(false);
         _insertBatch.Dispose();
         DisposePendingBuffers();
@@ -1430,8 +1527,11 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             return;
         }
 
+        Volatile.Write(ref _closing, 1);
         _writes.Writer.TryComplete();
+        _wake.Set();
         _writerThread.Join();
+        _wake.Dispose();
         StopCheckpointer();
         _insertBatch.Dispose();
         DisposePendingBuffers();
@@ -1456,6 +1556,9 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             _token = token;
             _done = callback is null ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         }
+
+        /// <summary>Gets a value indicating whether someone waits for this write: the writer commits it without gathering more.</summary>
+        public virtual bool CommitsAtOnce => _done is not null;
 
 #pragma warning disable VSTHRD003 // The writer completes it; no context to deadlock on.
         public Task Done => _done?.Task ?? Task.CompletedTask;
@@ -1528,42 +1631,22 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         }
     }
 
-    /// <summary>Wakes the writer without writing anything (skipped when read).</summary>
-    private sealed class WakeOp : WriteOp
-    {
-        private WakeOp()
-            : base(NoCallback.Instance, null)
-        {
-        }
-
-        public static WakeOp Instance { get; } = new();
-
-        public override void Write(SqliteTransaction transaction)
-        {
-        }
-
-        private sealed class NoCallback : ICheckpointCallback
-        {
-            public static NoCallback Instance { get; } = new();
-
-            public void OnCheckpointed(object? token, Exception? fault)
-            {
-            }
-        }
-    }
-
     private sealed class ActionOp(SqliteConnection connection, Action<SqliteConnection, SqliteTransaction> write) : WriteOp(null, null)
     {
         public override void Write(SqliteTransaction transaction) => write(connection, transaction);
     }
 
-    private sealed class StepOp(SqliteCheckpointStore store, string runId, byte[] json, long now, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
+    private sealed class StepOp(SqliteCheckpointStore store, string runId, byte[] json, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
     {
-        public override void Write(SqliteTransaction transaction) => store.AppendStep(transaction, runId, json, now);
+        // Stamped with the commit's time (one clock read per batch, not one per completion).
+        public override void Write(SqliteTransaction transaction) => store.AppendStep(transaction, runId, json, store._batchTime);
     }
 
     private sealed class CompleteOp(SqliteCheckpointStore store, string runId, SwarmRunStatus status, long now, ICheckpointCallback? callback, object? token) : WriteOp(callback, token)
     {
+        // The run waits for its last records and this status before it returns.
+        public override bool CommitsAtOnce => true;
+
         public override void Write(SqliteTransaction transaction) => store.WriteComplete(runId, status, now);
     }
 

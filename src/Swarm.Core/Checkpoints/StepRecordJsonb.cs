@@ -58,9 +58,10 @@ internal static class StepRecordJsonb
         if (record.DependsOn is { Count: > 0 } || extras)
         {
             var dependsOn = writer.StartContainer();
-            foreach (var id in record.DependsOn ?? [])
+            var ids = record.DependsOn ?? [];
+            for (var i = 0; i < ids.Count; i++)
             {
-                writer.WriteString(id);
+                writer.WriteString(ids[i]);
             }
 
             writer.EndContainer(dependsOn, JsonbWriter.Array);

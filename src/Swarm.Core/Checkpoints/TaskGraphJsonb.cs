@@ -26,8 +26,11 @@ internal static class TaskGraphJsonb
         var steps = writer.StartContainer();
         ArrayBufferWriter<byte>? scratch = null;
         Utf8JsonWriter? json = null;
-        foreach (var step in graph.Steps)
+        // Indexed loops: enumerating a list through its interface allocates an enumerator per step.
+        var all = graph.Steps;
+        for (var i = 0; i < all.Count; i++)
         {
+            var step = all[i];
             if (IsPlain(step))
             {
                 var fields = writer.StartContainer();
@@ -35,9 +38,10 @@ internal static class TaskGraphJsonb
                 writer.WriteString(step.Role);
                 writer.WriteString(step.Instruction);
                 var dependsOn = writer.StartContainer();
-                foreach (var id in step.DependsOn)
+                var ids = step.DependsOn;
+                for (var d = 0; d < ids.Count; d++)
                 {
-                    writer.WriteString(id);
+                    writer.WriteString(ids[d]);
                 }
 
                 writer.EndContainer(dependsOn, JsonbWriter.Array);

@@ -329,6 +329,82 @@ public sealed class SqliteCheckpointStoreTests
         }
     }
 
+    [Fact]
+    public async Task QueueStep_CompletionsWithinTheCommitDelay_CommitInOneTransaction_AFullBatchWithoutWaitingItOut()
+    {
+        // A ten-second delay: the first completion wakes the writer, which gathers; the fiftieth fills the batch, which then
+        // commits at once, all fifty in one transaction.
+        using var dir = new TempDirectory();
+        await using var store = SqliteCheckpointStore.Open(new CheckpointOptions { Path = dir.File("c.db"), CommitDelay = TimeSpan.FromSeconds(10), MaxBatchSize = 50 }, TimeProvider.System, NullLogger.Instance);
+        await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
+        var before = store.CommittedBatches;
+        var done = new CountdownCallback(50);
+        for (var i = 0; i < 50; i++)
+        {
+            store.QueueStep("r", Record("s" + i), done, null);
+        }
+
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Null(done.Fault);
+        Assert.Equal(1, store.CommittedBatches - before);
+        Assert.Equal(50, (await store.LoadAsync("r"))!.Steps.Count);
+    }
+
+    [Fact]
+    public async Task QueueStep_AnAwaitedWriteQueuedBehind_CommitsEverythingAtOnce()
+    {
+        // The executor's run end, a non-idempotent tool's journal entry and an interrupt are awaited: the writer stops gathering
+        // for them, and the completions queued before commit with them, in queue order.
+        using var dir = new TempDirectory();
+        await using var store = SqliteCheckpointStore.Open(new CheckpointOptions { Path = dir.File("c.db"), CommitDelay = TimeSpan.FromSeconds(10) }, TimeProvider.System, NullLogger.Instance);
+        await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
+        var before = store.CommittedBatches;
+        var done = new CountdownCallback(3);
+        for (var i = 0; i < 3; i++)
+        {
+            store.QueueStep("r", Record("s" + i), done, null);
+        }
+
+        await store.SaveStepAsync("r", Record("awaited")).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.True(done.Task.IsCompletedSuccessfully, "The completions queued before the awaited write were not reported durable with it.");
+        Assert.Equal(1, store.CommittedBatches - before);
+        Assert.Equal(["s0", "s1", "s2", "awaited"], (await store.ListCheckpointsAsync("r", CancellationToken.None)).Select(c => c.StepId));
+    }
+
+    [Fact]
+    public async Task QueueStep_NothingElseComes_CommitsOnceTheDelayIsOver()
+    {
+        using var dir = new TempDirectory();
+        await using var store = SqliteCheckpointStore.Open(new CheckpointOptions { Path = dir.File("c.db"), CommitDelay = TimeSpan.FromMilliseconds(30) }, TimeProvider.System, NullLogger.Instance);
+        await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
+        var done = new CountdownCallback(1);
+        store.QueueStep("r", Record("only"), done, null);
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Null(done.Fault);
+        Assert.Equal(["only"], (await store.ListCheckpointsAsync("r", CancellationToken.None)).Select(c => c.StepId));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WhileTheWriterGathers_CommitsWhatIsQueuedFirst()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("c.db");
+        var done = new CountdownCallback(2);
+        var store = SqliteCheckpointStore.Open(new CheckpointOptions { Path = path, CommitDelay = TimeSpan.FromSeconds(10) }, TimeProvider.System, NullLogger.Instance);
+        await using (store)
+        {
+            await store.StartRunAsync(new SwarmRunState { RunId = "r", Graph = Graph(Step("a")), Status = SwarmRunStatus.Running });
+            store.QueueStep("r", Record("a"), done, null);
+            store.QueueStep("r", Record("b"), done, null);
+        }
+
+        Assert.True(done.Task.IsCompletedSuccessfully, "Closing the store did not commit the completions it had queued.");
+        Assert.Null(done.Fault);
+        Assert.Throws<ObjectDisposedException>(() => store.QueueStep("r", Record("late"), done, null));
+        await using var reopened = Open(path);
+        Assert.Equal(["a", "b"], (await reopened.LoadAsync("r"))!.Steps.Select(s => s.StepId));
+    }
+
     private const int BigRecordLength = 64 * 1024;
 
     /// <summary>Starts run "r" and queues <paramref name="count"/> records of 64 KB all at once (the writer never pauses
