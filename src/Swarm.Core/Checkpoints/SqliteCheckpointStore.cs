@@ -26,6 +26,8 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     /// <summary>The schema version this code writes and reads.</summary>
     internal const int SchemaVersion = 3;
 
+    private static readonly long TicksPerMillisecond = Stopwatch.Frequency / 1000;
+
     private readonly Channel<WriteOp> _writes = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
@@ -53,7 +55,6 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private int _roundsSinceTail;
     private long _tailCheckpoints;
     private int _disposed;
-    private int _closing;
 
     // The time of the transaction being written (the writer's; read once per commit).
     private long _batchTime;
@@ -111,8 +112,6 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     /// machine, in the middle of a run), so until then it waits for an idle moment.
     /// </summary>
     internal int ForcedTailRounds { get; set; } = 16;
-
-    private static readonly long TicksPerMillisecond = Stopwatch.Frequency / 1000;
 
     /// <summary>Gets or sets how long the writer must have had nothing to write before it copies the log's last frames.</summary>
     internal TimeSpan IdleBeforeTail { get; set; } = TimeSpan.FromMilliseconds(50);
@@ -1150,7 +1149,8 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             }
 
             Gather();
-            Interlocked.Add(ref _queued, -Drain(reader, batch));
+            Drain(reader, batch);
+            Interlocked.Add(ref _queued, -batch.Count);
             if (batch.Count == 0)
             {
                 continue;
@@ -1212,7 +1212,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         {
             _wake.Reset();
             Interlocked.MemoryBarrier();
-            if (Volatile.Read(ref _awaitedQueued) > 0 || Volatile.Read(ref _queued) >= _maxBatch || Volatile.Read(ref _closing) != 0)
+            if (Volatile.Read(ref _awaitedQueued) > 0 || Volatile.Read(ref _queued) >= _maxBatch || Volatile.Read(ref _disposed) != 0)
             {
                 return;
             }
@@ -1228,14 +1228,12 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         }
     }
 
-    private int Drain(ChannelReader<WriteOp> reader, List<WriteOp> batch)
+    private void Drain(ChannelReader<WriteOp> reader, List<WriteOp> batch)
     {
-        var read = 0;
         var awaited = 0;
         while (batch.Count < _maxBatch && reader.TryRead(out var op))
         {
             batch.Add(op);
-            read++;
             awaited += op.CommitsAtOnce ? 1 : 0;
         }
 
@@ -1243,8 +1241,6 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         {
             Interlocked.Add(ref _awaitedQueued, -awaited);
         }
-
-        return read;
     }
 
     private void CommitOrRetry(List<WriteOp> batch)
@@ -1504,7 +1500,6 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             return;
         }
 
-        Volatile.Write(ref _closing, 1);
         _writes.Writer.TryComplete();
         _wake.Set();
         await Task.Run(_writerThread.Join).ConfigureAwait(false);
@@ -1527,7 +1522,6 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             return;
         }
 
-        Volatile.Write(ref _closing, 1);
         _writes.Writer.TryComplete();
         _wake.Set();
         _writerThread.Join();
