@@ -24,7 +24,7 @@ namespace Swarm;
 internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, IOrderedCheckpointQueue, IAsyncDisposable, IDisposable
 {
     /// <summary>The schema version this code writes and reads.</summary>
-    internal const int SchemaVersion = 3;
+    internal const int SchemaVersion = 4;
 
     private static readonly long TicksPerMillisecond = Stopwatch.Frequency / 1000;
 
@@ -34,6 +34,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private readonly sqlite3_stmt _insertBatch;
     private readonly List<RunKey> _pendingRuns = [];
     private readonly sqlite3_stmt _insertRun;
+    private readonly sqlite3_stmt _insertGraph;
     private readonly sqlite3_stmt _runExists;
     private readonly sqlite3_stmt _updateRun;
     private readonly SqliteCommand _lastSequence;
@@ -48,6 +49,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     private readonly SemaphoreSlim _checkpointSignal = new(0);
     private readonly bool _flushToDisk;
     private readonly JsonbWriter _graphWriter = new(64 * 1024);
+    private readonly GraphRowCache _graphs = new(capacity: 8);
     private long _walBytes;
     private long _walCheckpoints;
     private int _tailCheckpointDue;
@@ -84,7 +86,8 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _flushToDisk = options.FlushToDisk;
         // The two statements of the hot path bind UTF-8 spans straight into SQLite (no per-row strings, parameter objects or readers).
         _insertBatch = PrepareRaw(writer, "INSERT INTO step_batches(run_id, first_seq, last_seq, created_at, records) VALUES(?1, ?2, ?3, ?4, ?5)");
-        _insertRun = PrepareRaw(writer, "INSERT INTO runs(run_id, graph, status, started_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5)");
+        _insertRun = PrepareRaw(writer, "INSERT INTO runs(run_id, graph_id, status, started_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5)");
+        _insertGraph = PrepareRaw(writer, "INSERT INTO graphs(graph) VALUES(?1)");
         _runExists = PrepareRaw(writer, "SELECT 1 FROM runs WHERE run_id = ?1");
         _updateRun = PrepareRaw(writer, "UPDATE runs SET status = ?2, updated_at = ?3 WHERE run_id = ?1");
         _lastSequence = writer.CreateCommand();
@@ -118,6 +121,9 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
 
     /// <summary>Gets the number of times the writer copied the log's last frames so that the log could start again.</summary>
     public long TailCheckpoints => Interlocked.Read(ref _tailCheckpoints);
+
+    /// <summary>Gets the number of runs that referenced the stored row of an equal graph instead of writing theirs (read once the writer is idle).</summary>
+    internal long GraphEncodingsReused => _graphs.Hits;
 
     /// <summary>Gets the number of WAL checkpoints the checkpointer thread ran.</summary>
     public long WalCheckpoints => Interlocked.Read(ref _walCheckpoints);
@@ -342,6 +348,27 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         UPDATE swarm_schema SET version = 3;
         PRAGMA user_version = 3;
         """,
+        """
+        CREATE TABLE graphs(
+            graph_id INTEGER PRIMARY KEY,
+            graph TEXT NOT NULL);
+        INSERT INTO graphs(graph_id, graph) SELECT rowid, graph FROM runs;
+        CREATE TABLE runs_v4(
+            run_id TEXT NOT NULL PRIMARY KEY,
+            graph_id INTEGER NOT NULL REFERENCES graphs(graph_id),
+            status INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            parent_run_id TEXT NULL,
+            parent_checkpoint INTEGER NULL,
+            base_through INTEGER NULL,
+            base_records TEXT NULL);
+        INSERT INTO runs_v4 SELECT run_id, rowid, status, started_at, updated_at, parent_run_id, parent_checkpoint, base_through, base_records FROM runs;
+        DROP TABLE runs;
+        ALTER TABLE runs_v4 RENAME TO runs;
+        UPDATE swarm_schema SET version = 4;
+        PRAGMA user_version = 4;
+        """,
     ];
 
     public ValueTask StartRunAsync(SwarmRunState state, CancellationToken cancellationToken = default)
@@ -385,13 +412,23 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
             return;
         }
 
-        // The graph goes to SQLite as JSONB from the writer's reused buffer: no large string or array per run.
-        // Encoded here, on the writer: a task on the thread pool would queue behind the run's first steps.
-        var graph = _graphWriter;
-        graph.Reset();
-        TaskGraphJsonb.Write(graph, state.Graph);
+        // A graph equal to one this writer stored shortly before (a pipeline run again) references its row: comparing the fields
+        // costs a fraction of encoding the graph and writing it again (~0.1 ms and ~70 KB for 1,500 steps).
+        if (!_graphs.TryGet(state.Graph, out var graphId))
+        {
+            // The graph goes to SQLite as JSONB from the writer's reused buffer: no large string or array per run. Encoded here,
+            // on the writer: a task on the thread pool would queue behind the run's first steps.
+            var graph = _graphWriter;
+            graph.Reset();
+            TaskGraphJsonb.Write(graph, state.Graph);
+            BindBlob(_insertGraph, 1, graph.WrittenSpan);
+            StepRaw(_insertGraph);
+            graphId = raw.sqlite3_last_insert_rowid(_writer.Handle);
+            _graphs.Remember(state.Graph, graphId);
+        }
+
         Bind(_insertRun, 1, key.Id);
-        BindBlob(_insertRun, 2, graph.WrittenSpan);
+        Bind(_insertRun, 2, graphId);
         Bind(_insertRun, 3, (int)state.Status);
         Bind(_insertRun, 4, ToUnix(state.StartedAt == default ? _timeProvider.GetUtcNow() : state.StartedAt));
         Bind(_insertRun, 5, now);
@@ -451,7 +488,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                 NonQuery(
                     connection,
                     transaction,
-                    "INSERT INTO runs(run_id, graph, status, started_at, updated_at, parent_run_id, parent_checkpoint) VALUES($run, $graph, $status, $at, $at, $parent, $checkpoint);",
+                    "INSERT INTO graphs(graph) VALUES($graph); INSERT INTO runs(run_id, graph_id, status, started_at, updated_at, parent_run_id, parent_checkpoint) VALUES($run, last_insert_rowid(), $status, $at, $at, $parent, $checkpoint);",
                     ("$run", state.RunId),
                     ("$graph", graph),
                     ("$status", (int)SwarmRunStatus.Running),
@@ -488,7 +525,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         long updated;
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = "SELECT " + AsJsonText("graph") + ", status, started_at, updated_at, base_through, base_records FROM runs WHERE run_id = $run;";
+            command.CommandText = "SELECT " + AsJsonText("g.graph") + ", r.status, r.started_at, r.updated_at, r.base_through, r.base_records FROM runs r JOIN graphs g ON g.graph_id = r.graph_id WHERE r.run_id = $run;";
             command.Parameters.AddWithValue("$run", runId);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -822,6 +859,11 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
                     }
 
                     runsRemoved = NonQuery(connection, transaction, $"DELETE FROM runs WHERE {Finished} AND updated_at < $cutoff;", ("$cutoff", cutoff));
+                    if (runsRemoved > 0)
+                    {
+                        // A graph row goes with the last run that references it (runs of an equal graph share one).
+                        NonQuery(connection, transaction, "DELETE FROM graphs WHERE graph_id NOT IN (SELECT graph_id FROM runs);");
+                    }
                 }
 
                 var compacted = 0;
@@ -1027,6 +1069,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     /// <summary>Drops the writer's cached state of every run (after a failed commit, or when the cache grew too big).</summary>
     private void ForgetRuns()
     {
+        _graphs.Clear();
         _sequences.Clear();
         _lastRunId = null;
         _lastRunKey = null;
@@ -1508,6 +1551,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _insertBatch.Dispose();
         DisposePendingBuffers();
         _insertRun.Dispose();
+        _insertGraph.Dispose();
         _runExists.Dispose();
         _updateRun.Dispose();
         _lastSequence.Dispose();
@@ -1530,6 +1574,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _insertBatch.Dispose();
         DisposePendingBuffers();
         _insertRun.Dispose();
+        _insertGraph.Dispose();
         _runExists.Dispose();
         _updateRun.Dispose();
         _lastSequence.Dispose();

@@ -112,7 +112,10 @@ internal static class TaskGraphJsonb
         return reader.TokenType == JsonTokenType.EndArray ? graph : throw new JsonException("The stored graph has more fields than this version of Swarm reads.");
     }
 
-    private static bool IsPlain(TaskStep step) =>
+    /// <summary>Gets whether the step takes the array form: it sets nothing but its id, role, instruction, dependencies, kind and tool.</summary>
+    /// <param name="step">The step.</param>
+    /// <returns><see langword="true"/> for the array form.</returns>
+    internal static bool IsPlain(TaskStep step) =>
         step.Args is null && step.Gates is not { Count: > 0 } && step.Timeout is null && step.MaxAttempts is null &&
         step.Risk == default && step.TaskType is null && step.Graph is null && step.Cache is null && step.DependsOn is not null;
 

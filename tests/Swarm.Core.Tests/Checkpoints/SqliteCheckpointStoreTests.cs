@@ -165,7 +165,7 @@ public sealed class SqliteCheckpointStoreTests
                 Assert.Equal(reader.GetInt64(0), reader.GetInt64(1));
             }
 
-            command.CommandText = "SELECT typeof(graph) = 'blob' AND json_valid(graph, 8) FROM runs WHERE run_id = 'r';";
+            command.CommandText = "SELECT typeof(g.graph) = 'blob' AND json_valid(g.graph, 8) FROM runs r JOIN graphs g ON g.graph_id = r.graph_id WHERE r.run_id = 'r';";
             Assert.Equal(1L, command.ExecuteScalar());
             command.CommandText = "SELECT record FROM checkpoints WHERE run_id = 'r' AND seq = 2;";
             var named = StepRecordJson.Normalize(System.Text.Json.JsonSerializer.Deserialize((string)command.ExecuteScalar()!, DurableJsonContext.Default.StepRecord)!);
@@ -180,11 +180,119 @@ public sealed class SqliteCheckpointStoreTests
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(graph, DurableJsonContext.Default.TaskGraph), System.Text.Json.JsonSerializer.Serialize(state.Graph, DurableJsonContext.Default.TaskGraph));
     }
 
+    [Fact]
+    public async Task StartRunAsync_SameGraphAgain_SharesOneGraphRow_AGraphChangedInPlaceGetsItsOwn_EachRunLoadsItsGraph()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("c.db");
+        var graph = Graph(Step("a"), Step("b", "a"));
+        await using (var store = Open(path))
+        {
+            await store.StartRunAsync(new SwarmRunState { RunId = "r1", Graph = graph, Status = SwarmRunStatus.Running });
+            await store.StartRunAsync(new SwarmRunState { RunId = "r2", Graph = graph, Status = SwarmRunStatus.Running });
+            await store.StartRunAsync(new SwarmRunState { RunId = "r3", Graph = Graph(Step("a"), Step("b", "a")), Status = SwarmRunStatus.Running });
+            Assert.Equal(2, store.GraphEncodingsReused);
+
+            graph.Steps[1].Instruction = "changed in place";
+            await store.StartRunAsync(new SwarmRunState { RunId = "r4", Graph = graph, Status = SwarmRunStatus.Running });
+            Assert.Equal(2, store.GraphEncodingsReused);
+
+            Assert.Equal("do b", (await store.LoadAsync("r1"))!.Graph.Steps[1].Instruction);
+            Assert.Equal("do b", (await store.LoadAsync("r3"))!.Graph.Steps[1].Instruction);
+            Assert.Equal("changed in place", (await store.LoadAsync("r4"))!.Graph.Steps[1].Instruction);
+        }
+
+        Assert.Equal("1,1,1,2", Scalar(path, "SELECT group_concat(graph_id) FROM (SELECT graph_id FROM runs ORDER BY run_id);"));
+        Assert.Equal(2L, Scalar(path, "SELECT COUNT(*) FROM graphs;"));
+    }
+
+    [Fact]
+    public async Task PruneAsync_RunsRemovedByAge_DeletesTheGraphRowsNoRunReferences_KeepsShared()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("c.db");
+        var time = SwarmHost.NewClock();
+        var shared = Graph(Step("a"));
+        await using (var store = SqliteCheckpointStore.Open(new CheckpointOptions { Path = path }, time, NullLogger.Instance))
+        {
+            await store.StartRunAsync(new SwarmRunState { RunId = "old-own", Graph = Own(), Status = SwarmRunStatus.Running });
+            await store.StartRunAsync(new SwarmRunState { RunId = "old-shared", Graph = shared, Status = SwarmRunStatus.Running });
+            await store.CompleteRunAsync("old-own", SwarmRunStatus.Succeeded);
+            await store.CompleteRunAsync("old-shared", SwarmRunStatus.Succeeded);
+            time.Advance(TimeSpan.FromDays(30));
+            await store.StartRunAsync(new SwarmRunState { RunId = "new-shared", Graph = shared, Status = SwarmRunStatus.Running });
+            Assert.Equal(2L, Scalar(path, "SELECT COUNT(*) FROM graphs;"));
+
+            var report = await store.PruneAsync(new CheckpointRetention { MaxRunAge = TimeSpan.FromDays(7) }, time.GetUtcNow(), CancellationToken.None);
+
+            Assert.Equal(2, report.RunsRemoved);
+            Assert.Equal(1L, Scalar(path, "SELECT COUNT(*) FROM graphs;"));
+            Assert.Equal(["a"], (await store.LoadAsync("new-shared"))!.Graph.Steps.Select(s => s.Id));
+
+            // The writer forgot the deleted row it remembered for this graph: the same graph again gets a row of its own.
+            await store.StartRunAsync(new SwarmRunState { RunId = "after-prune", Graph = Own(), Status = SwarmRunStatus.Running });
+            Assert.Equal(["x"], (await store.LoadAsync("after-prune"))!.Graph.Steps.Select(s => s.Id));
+        }
+
+        static TaskGraph Own()
+        {
+            var graph = Graph(Step("x"));
+            graph.Id = "own";
+            return graph;
+        }
+    }
+
+    [Fact]
+    public async Task Open_SchemaV3File_MovesEachRunsGraphToTheGraphsTable_RunsLoadAsBefore()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("v3.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;" + string.Concat(SqliteCheckpointStore.Migrations.Take(3));
+            command.ExecuteNonQuery();
+            command.CommandText = """
+                INSERT INTO runs(run_id, graph, status, started_at, updated_at) VALUES
+                    ('one', jsonb('["g1","first",[["a","worker","do a",[],1,"noop"]]]'), 1, 1700000000000, 1700000000500),
+                    ('two', jsonb('["g2","second",[["a","worker","do a",[],1,"noop"],["b",null,"do b",["a"],0,null]]]'), 2, 1700000000000, 1700000000600);
+                INSERT INTO step_batches(run_id, first_seq, last_seq, created_at, records) VALUES('two', 1, 1, 1700000000100, jsonb('[["a",2,1,1,"out-a",1,2,3,"worker"]]'));
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        await using (var store = Open(path))
+        {
+            var one = await store.LoadAsync("one");
+            var two = await store.LoadAsync("two");
+            Assert.Equal(("g1", "first", 1), (one!.Graph.Id, one.Graph.Goal, one.Graph.Steps.Count));
+            Assert.Equal(("g2", "second", 2), (two!.Graph.Id, two.Graph.Goal, two.Graph.Steps.Count));
+            Assert.Equal(["a"], two.Graph.Steps[1].DependsOn);
+            Assert.Equal("out-a", Assert.Single(two.Steps).Output);
+            Assert.Equal(SwarmRunStatus.Failed, two.Status);
+        }
+
+        Assert.Equal($"{SqliteCheckpointStore.SchemaVersion}/{SqliteCheckpointStore.SchemaVersion}", Scalar(path, "SELECT (SELECT version FROM swarm_schema) || '/' || (SELECT user_version FROM pragma_user_version);"));
+        Assert.Equal(2L, Scalar(path, "SELECT COUNT(*) FROM graphs g JOIN runs r ON r.graph_id = g.graph_id;"));
+    }
+
+    private static object? Scalar(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Test SQL.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        return command.ExecuteScalar();
+    }
+
     [Theory]
     [InlineData("UPDATE step_batches SET records = x'deadbeef';", "checkpoint row of run 'r' starting at checkpoint 1 is not well-formed JSONB")]
     [InlineData("UPDATE step_batches SET records = jsonb('[1,2]');", "checkpoint row of run 'r' starting at checkpoint 1 is not valid step-record JSON")]
-    [InlineData("UPDATE runs SET graph = x'00ff00';", "stored graph of run 'r' is not well-formed JSONB")]
-    [InlineData("UPDATE runs SET graph = jsonb('{\"id\":\"g\"}');", "stored graph of run 'r' is not a valid task graph")]
+    [InlineData("UPDATE graphs SET graph = x'00ff00' WHERE graph_id = (SELECT graph_id FROM runs WHERE run_id = 'r');", "stored graph of run 'r' is not well-formed JSONB")]
+    [InlineData("UPDATE graphs SET graph = jsonb('{\"id\":\"g\"}') WHERE graph_id = (SELECT graph_id FROM runs WHERE run_id = 'r');", "stored graph of run 'r' is not a valid task graph")]
     public async Task LoadAsync_DamagedRow_ThrowsCheckpointSchemaExceptionNamingIt(string damage, string expected)
     {
         using var dir = new TempDirectory();
