@@ -123,7 +123,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
     public long TailCheckpoints => Interlocked.Read(ref _tailCheckpoints);
 
     /// <summary>Gets the number of runs that referenced the stored row of an equal graph instead of writing theirs (read once the writer is idle).</summary>
-    internal long GraphEncodingsReused => _graphs.Hits;
+    internal long GraphRowsReused => _graphs.Hits;
 
     /// <summary>Gets the number of WAL checkpoints the checkpointer thread ran.</summary>
     public long WalCheckpoints => Interlocked.Read(ref _walCheckpoints);
@@ -1054,7 +1054,8 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         {
             if (_sequences.Count >= 4096 && _pendingRuns.Count == 0)
             {
-                ForgetRuns();
+                // Only the runs' state: the graph rows the writer remembers are still in the file.
+                _sequences.Clear();
             }
 
             key = new RunKey(Encoding.UTF8.GetBytes(runId));
@@ -1066,7 +1067,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         return key;
     }
 
-    /// <summary>Drops the writer's cached state of every run (after a failed commit, or when the cache grew too big).</summary>
+    /// <summary>Drops the writer's cached state of every run and the graph rows it remembers (after a failed commit, or after retention deleted rows).</summary>
     private void ForgetRuns()
     {
         _graphs.Clear();
@@ -1548,13 +1549,7 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         await Task.Run(_writerThread.Join).ConfigureAwait(false);
         _wake.Dispose();
         await Task.Run(StopCheckpointer).ConfigureAwait(false);
-        _insertBatch.Dispose();
-        DisposePendingBuffers();
-        _insertRun.Dispose();
-        _insertGraph.Dispose();
-        _runExists.Dispose();
-        _updateRun.Dispose();
-        _lastSequence.Dispose();
+        DisposeWriterState();
 
         await _writer.DisposeAsync().ConfigureAwait(false);
     }
@@ -1571,6 +1566,14 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _writerThread.Join();
         _wake.Dispose();
         StopCheckpointer();
+        DisposeWriterState();
+
+        _writer.Dispose();
+    }
+
+    /// <summary>Releases the writer's statements and buffers, once its thread has stopped.</summary>
+    private void DisposeWriterState()
+    {
         _insertBatch.Dispose();
         DisposePendingBuffers();
         _insertRun.Dispose();
@@ -1578,8 +1581,6 @@ internal sealed partial class SqliteCheckpointStore : IDurableCheckpointStore, I
         _runExists.Dispose();
         _updateRun.Dispose();
         _lastSequence.Dispose();
-
-        _writer.Dispose();
     }
 
     /// <summary>One queued write: run on the writer inside a transaction, then completed (a waiter's task or a callback) once committed.</summary>

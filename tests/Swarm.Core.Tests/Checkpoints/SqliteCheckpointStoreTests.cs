@@ -191,11 +191,11 @@ public sealed class SqliteCheckpointStoreTests
             await store.StartRunAsync(new SwarmRunState { RunId = "r1", Graph = graph, Status = SwarmRunStatus.Running });
             await store.StartRunAsync(new SwarmRunState { RunId = "r2", Graph = graph, Status = SwarmRunStatus.Running });
             await store.StartRunAsync(new SwarmRunState { RunId = "r3", Graph = Graph(Step("a"), Step("b", "a")), Status = SwarmRunStatus.Running });
-            Assert.Equal(2, store.GraphEncodingsReused);
+            Assert.Equal(2, store.GraphRowsReused);
 
             graph.Steps[1].Instruction = "changed in place";
             await store.StartRunAsync(new SwarmRunState { RunId = "r4", Graph = graph, Status = SwarmRunStatus.Running });
-            Assert.Equal(2, store.GraphEncodingsReused);
+            Assert.Equal(2, store.GraphRowsReused);
 
             Assert.Equal("do b", (await store.LoadAsync("r1"))!.Graph.Steps[1].Instruction);
             Assert.Equal("do b", (await store.LoadAsync("r3"))!.Graph.Steps[1].Instruction);
